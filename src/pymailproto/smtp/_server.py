@@ -1,0 +1,564 @@
+"""The server side of an SMTP or LMTP conversation, sans I/O.
+
+::
+
+    conn = ServerConnection("mx.example.org")
+    conn.send(Greeting(220, "mx.example.org ESMTP ready"))
+    conn.receive_data(bytes_from_socket)        # b"" when the client closed
+    while True:
+        try:
+            event = conn.next_event()            # a Command, MessageChunk, EndOfMessage, ...
+        except RemoteProtocolError as exc:
+            conn.send(exc.reply)                 # 500/501/503/555..., then carry on
+            continue
+        if event is NEED_DATA:
+            break
+        conn.send(decide(event))                 # every command is owed exactly one reply
+    socket.sendall(conn.data_to_send())
+
+The connection checks everything the protocol lets it check on its own: syntax, sequence
+(503), parameters against what the EHLO reply advertised (555), limits (500, 452, 552), AUTH
+policy (530, 504). What only the application can decide -- whether a sender or recipient is
+acceptable, whether credentials are right, what to do with the message -- arrives as events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from pymailproto._buffer import LineTooLong, ReceiveBuffer
+from pymailproto._limits import SMTPLimits, SMTPTimeouts
+from pymailproto.errors import LocalProtocolError, RemoteProtocolError
+from pymailproto.smtp._commands import CommandError, parse_auth_response, parse_command
+from pymailproto.smtp._data import DataReader
+from pymailproto.smtp._events import (
+    NEED_DATA,
+    Auth,
+    AuthResponse,
+    Bdat,
+    Command,
+    ConnectionClosed,
+    Data,
+    Ehlo,
+    EndOfChunk,
+    EndOfMessage,
+    Event,
+    Helo,
+    Lhlo,
+    MailFrom,
+    MessageChunk,
+    RcptTo,
+    StartTLS,
+)
+from pymailproto.smtp._extensions import Extensions
+from pymailproto.smtp._params import Body
+from pymailproto.smtp._reply import Greeting, Reply
+from pymailproto.smtp._state import CHUNK_STATES, TRANSITIONS, Outcome, State, outcome_of
+
+__all__ = ["DEFAULT_SERVER_EXTENSIONS", "ServerConnection"]
+
+#: Extensions a server offers unless told otherwise. SIZE follows ``limits.max_message_size``;
+#: STARTTLS and AUTH follow their own arguments.
+DEFAULT_SERVER_EXTENSIONS = frozenset(
+    {"PIPELINING", "8BITMIME", "SMTPUTF8", "ENHANCEDSTATUSCODES", "CHUNKING", "BINARYMIME", "DSN"}
+)
+_OPTIONAL = DEFAULT_SERVER_EXTENSIONS
+# The extension each MAIL/RCPT parameter belongs to (RFC 1870, 6152, 3030, 6531, 4954, 3461).
+_PARAM_EXTENSION = {
+    "SIZE": "SIZE",
+    "SMTPUTF8": "SMTPUTF8",
+    "AUTH": "AUTH",
+    "RET": "DSN",
+    "ENVID": "DSN",
+    "NOTIFY": "DSN",
+    "ORCPT": "DSN",
+}
+_BODY_EXTENSION = {
+    Body.SEVENBIT: "8BITMIME",
+    Body.EIGHTBITMIME: "8BITMIME",
+    Body.BINARYMIME: "BINARYMIME",
+}
+
+
+class _Rejected:
+    """The unit a conn-generated error reply answers; remembers where the state goes."""
+
+    __slots__ = ("after",)
+
+    def __init__(self, after: State) -> None:
+        self.after = after
+
+
+_GREETING = object()
+
+
+class ServerConnection:
+    """An SMTP (or, with ``lmtp=True``, LMTP) server conversation as a state machine.
+
+    Arguments say what this server offers; the EHLO reply built by :meth:`ehlo_reply`
+    advertises exactly that, and whatever reply is actually sent to EHLO is what later
+    commands are checked against.
+
+    * ``hostname`` -- the name the server gives in its replies.
+    * ``extensions`` -- names from :data:`DEFAULT_SERVER_EXTENSIONS` to offer.
+    * ``starttls`` -- offer STARTTLS (the transport has a TLS context); ``tls_active`` --
+      the connection is already encrypted (implicit TLS).
+    * ``auth_mechanisms`` -- SASL mechanisms to offer; with ``auth_requires_tls`` (the
+      default) they are offered and accepted only under TLS.
+    * ``require_auth`` -- MAIL is refused with 530 until the client authenticated.
+    * ``strict_line_endings`` -- reject messages containing a bare CR or LF (default).
+    """
+
+    def __init__(
+        self,
+        hostname: str = "localhost",
+        *,
+        lmtp: bool = False,
+        limits: SMTPLimits | None = None,
+        timeouts: SMTPTimeouts | None = None,
+        extensions: Iterable[str] = DEFAULT_SERVER_EXTENSIONS,
+        starttls: bool = False,
+        tls_active: bool = False,
+        auth_mechanisms: Sequence[str] = (),
+        auth_requires_tls: bool = True,
+        require_auth: bool = False,
+        strict_line_endings: bool = True,
+    ) -> None:
+        offered = {name.upper() for name in extensions}
+        unknown = offered - _OPTIONAL
+        if unknown:
+            raise ValueError(f"unknown or non-optional extensions: {sorted(unknown)}")
+        Ehlo(hostname)  # validates the name: it goes into replies
+        self.hostname = hostname
+        self.lmtp = lmtp
+        self.limits = limits or SMTPLimits()
+        self.timeouts = timeouts or SMTPTimeouts()
+        self.offered = frozenset(offered)
+        self.starttls = starttls
+        self.tls_active = tls_active
+        self.auth_mechanisms = tuple(Auth(m.upper()).mechanism for m in auth_mechanisms)
+        self.auth_requires_tls = auth_requires_tls
+        self.require_auth = require_auth
+        self.strict_line_endings = strict_line_endings
+
+        self.state = State.GREETING
+        #: The extensions the last positive EHLO/LHLO reply advertised (empty after HELO).
+        self.advertised = Extensions()
+        #: The client's EHLO/HELO/LHLO domain, once accepted.
+        self.client_name: str | None = None
+        #: True once a 235 was sent (RFC 4954 §4).
+        self.authenticated = False
+        #: The accepted MAIL of the transaction in progress, and how many RCPTs were accepted.
+        self.mail: MailFrom | None = None
+        self.recipient_count = 0
+
+        self._buffer = ReceiveBuffer()
+        self._out = bytearray()
+        self._peer_closed = False
+        self._owed: object | None = _GREETING
+        self._replies_left = 0  # LMTP: replies still owed after the end of data
+        self._bad_commands = 0
+        self._reader: DataReader | None = None
+        self._chunk_left = 0  # octets of the current BDAT chunk not yet received
+        self._chunk: Bdat | None = None
+        self._chunk_error: Reply | None = None  # BDAT to refuse once its octets are read
+        self._chunk_size = 0  # octets received in this BDAT transaction
+        self._data_done = False  # the end of data was read; EndOfMessage is next
+        self._injected = 0  # octets found pipelined behind STARTTLS
+
+    # ------------------------------------------------------------------ public API
+
+    @property
+    def timeout(self) -> float:
+        """Seconds to wait for the client before giving up (RFC 5321 §4.5.3.2.7)."""
+        return self.timeouts.server
+
+    @property
+    def auth_offered(self) -> bool:
+        """Whether AUTH is offered now (mechanisms exist and TLS policy is satisfied)."""
+        return bool(self.auth_mechanisms) and (self.tls_active or not self.auth_requires_tls)
+
+    def ehlo_reply(self, greeting: str | None = None) -> Reply:
+        """The 250 reply to EHLO/LHLO advertising exactly what this connection offers."""
+        lines = [greeting or self.hostname]
+        size = self.limits.max_message_size
+        # RFC 1870 §4: SIZE 0 means no fixed limit.
+        lines.append(f"SIZE {size or 0}")
+        order = [
+            "PIPELINING",
+            "8BITMIME",
+            "SMTPUTF8",
+            "ENHANCEDSTATUSCODES",
+            "CHUNKING",
+            "BINARYMIME",
+            "DSN",
+        ]
+        lines += [name for name in order if name in self.offered]
+        if self.starttls and not self.tls_active:
+            lines.append("STARTTLS")  # RFC 3207 §4.2: never offered again under TLS
+        if self.auth_offered:
+            lines.append("AUTH " + " ".join(self.auth_mechanisms))
+        return Reply(250, lines)
+
+    def receive_data(self, data: bytes) -> None:
+        """Feed bytes received from the client; ``b""`` means it closed the connection."""
+        if data:
+            if self._peer_closed:
+                raise LocalProtocolError("data received after the peer closed")
+            self._buffer.feed(data)
+        else:
+            self._peer_closed = True
+
+    def data_to_send(self) -> bytes:
+        """Take the bytes queued for the client."""
+        out = bytes(self._out)
+        self._out.clear()
+        return out
+
+    def next_event(self) -> Event | type[NEED_DATA]:
+        """The next event from the client, or :data:`NEED_DATA`.
+
+        Raises :class:`RemoteProtocolError` for input the server must refuse; its ``reply``
+        is owed to the client (send it and go on), or is ``None`` with ``fatal`` set when
+        the connection must be closed without a reply.
+        """
+        if self.state is State.CLOSED:
+            return ConnectionClosed()  # the conversation is over, whoever ended it
+        if self._owed is _GREETING:
+            raise LocalProtocolError("send the greeting first")
+        if self._owed is not None:
+            raise LocalProtocolError(f"a reply is owed to {self._owed!r} first")
+        if self._injected:
+            octets, self._injected = self._injected, 0
+            self.state = State.CLOSED
+            raise RemoteProtocolError(
+                f"{octets} octets were pipelined behind STARTTLS; discarded (RFC 3207 §5)",
+                None,
+                fatal=True,
+            )
+        if self.state is State.DATA:
+            return self._next_data_event()
+        if self._chunk is not None:
+            return self._next_chunk_event()
+        return self._next_command()
+
+    def send(self, reply: Reply) -> None:
+        """Queue the reply owed to the last event (or a greeting, or an unsolicited 421)."""
+        if not isinstance(reply, Reply):
+            raise LocalProtocolError("a server sends Reply values")
+        unit = self._owed
+        outcome = outcome_of(reply.code)
+        if unit is None:
+            # RFC 5321 §3.8: a server may announce its shutdown with 421 at any time.
+            if reply.code != 421:
+                raise LocalProtocolError("no reply is owed now (only 421 may be sent unasked)")
+            self._queue(reply, State.CLOSED)
+            return
+        if self._replies_left > 1 and reply.code != 421:
+            # RFC 2033 §4.2: LMTP answers the end of data once per accepted recipient.
+            if outcome is Outcome.INTERMEDIATE:
+                raise LocalProtocolError("an LMTP delivery reply cannot be 3yz")
+            self._replies_left -= 1
+            self._queue(reply, self.state)
+            return
+        if unit is _GREETING:
+            target = TRANSITIONS[(State.GREETING, Greeting)].target(outcome)
+        elif isinstance(unit, _Rejected):
+            if not reply.is_error:
+                raise LocalProtocolError("a refused command must get an error reply")
+            target = unit.after
+        else:
+            transition = TRANSITIONS.get((self.state, type(unit)))
+            target = transition.target(outcome) if transition else None
+        if reply.code == 421:
+            target = State.CLOSED  # RFC 5321 §3.8
+        if target is None:
+            raise LocalProtocolError(f"{reply.code} is not a valid reply to {unit!r}")
+        self._queue(reply, target)
+        self._owed = None
+        self._replies_left = 0
+        if outcome is Outcome.POSITIVE:
+            self._learn(unit, reply)
+        if target is State.DATA:
+            self._reader = DataReader(
+                max_line=self.limits.max_text_line,
+                max_size=self.limits.max_message_size,
+                strict=self.strict_line_endings,
+            )
+        if target in (State.READY, State.CONNECTED, State.CLOSED):
+            self.mail = None
+            self.recipient_count = 0
+            self._chunk_size = 0
+
+    # ------------------------------------------------------------------ replies
+
+    def _learn(self, unit: object, reply: Reply) -> None:
+        """Record what a positive reply established."""
+        if isinstance(unit, Ehlo | Lhlo):
+            self.advertised = Extensions.from_reply(reply)
+            self.client_name = unit.domain
+        elif isinstance(unit, Helo):
+            self.advertised = Extensions()
+            self.client_name = unit.domain
+        elif isinstance(unit, MailFrom):
+            self.mail = unit
+            self.recipient_count = 0
+            self._chunk_size = 0
+        elif isinstance(unit, RcptTo):
+            self.recipient_count += 1
+        elif isinstance(unit, Auth | AuthResponse):
+            self.authenticated = True
+        elif isinstance(unit, StartTLS):
+            # RFC 3207 §4.2: forget everything learnt before the handshake. Anything already
+            # buffered came in plaintext behind STARTTLS: discard it (RFC 3207 §5, the
+            # "STARTTLS command injection" class of bugs) and refuse to go on.
+            self._injected = self._buffer.clear()
+            self.tls_active = True
+            self.authenticated = False
+            self.advertised = Extensions()
+            self.client_name = None
+
+    def _queue(self, reply: Reply, target: State) -> None:
+        limit = self.limits.max_reply_line
+        data = reply.to_bytes()
+        if max(map(len, data.split(b"\r\n"))) + 2 > limit:
+            raise LocalProtocolError(f"a reply line exceeds {limit} octets (RFC 5321 §4.5.3.1.5)")
+        self._out += data
+        self.state = target
+
+    # ------------------------------------------------------------------ commands
+
+    def _next_command(self) -> Event | type[NEED_DATA]:
+        in_auth = self.state is State.AUTH
+        # RFC 4954 §4: AUTH lines may be up to 12288 octets; read with that allowance
+        # when AUTH is possible, then hold other commands to the 512 of RFC 5321.
+        auth_possible = in_auth or self.auth_offered
+        limit = self.limits.max_auth_line if auth_possible else self.limits.max_command_line
+        try:
+            raw = self._buffer.next_line(max(limit, self.limits.max_command_line))
+        except LineTooLong:
+            if in_auth:
+                # RFC 4954 §4: 500 5.5.6 and the exchange is cancelled.
+                return self._reject(
+                    Reply(500, "Authentication Exchange line is too long", "5.5.6"), State.READY
+                )
+            # RFC 5321 §4.5.3.1.9: "500 Line too long"
+            return self._reject(Reply(500, "Line too long", "5.5.2"))
+        if raw is None:
+            if self._peer_closed:
+                self.state = State.CLOSED
+                return ConnectionClosed()
+            return NEED_DATA
+        if in_auth:
+            try:
+                event: Command = parse_auth_response(raw)
+            except CommandError as exc:
+                return self._reject(exc.reply, State.READY)
+            return self._owe(event)
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return self._reject(Reply(500, "Command line is not valid UTF-8", "5.5.2"))
+        try:
+            command = parse_command(line, lmtp=self.lmtp)
+        except CommandError as exc:
+            return self._reject(exc.reply)
+        if len(raw) + 2 > self.limits.max_command_line and not isinstance(command, Auth):
+            return self._reject(Reply(500, "Line too long", "5.5.2"))
+        refusal = self._check(command)
+        if isinstance(command, Bdat):
+            return self._start_chunk(command, refusal)
+        if refusal is not None:
+            return self._reject(refusal)
+        return self._owe(command)
+
+    def _owe(self, command: Command) -> Command:
+        self._owed = command
+        return command
+
+    def _reject(self, reply: Reply, after: State | None = None) -> Event:
+        """Count a bad command and raise the error carrying the reply it is owed."""
+        self._bad_commands += 1
+        fatal = self._bad_commands >= self.limits.max_bad_commands
+        if fatal:
+            reply = Reply(421, f"{self.hostname} Too many errors, closing connection", "4.7.0")
+        self._owed = _Rejected(after or self.state)
+        raise RemoteProtocolError(reply.text_lines[0], self._for_client(reply), fatal=fatal)
+
+    def _for_client(self, reply: Reply) -> Reply:
+        # RFC 2034 §4: enhanced codes only once ENHANCEDSTATUSCODES was advertised.
+        if reply.enhanced and "ENHANCEDSTATUSCODES" not in self.advertised:
+            return Reply(reply.code, reply.text_lines)
+        return reply
+
+    def _check(self, command: Command) -> Reply | None:
+        """The reply refusing ``command`` in the current session, or None if it may proceed."""
+        state = self.state
+        if isinstance(command, Bdat):
+            if "CHUNKING" not in self.advertised:
+                return Reply(502, "BDAT not available (CHUNKING not offered)", "5.5.1")
+            if state not in CHUNK_STATES:
+                if state is State.MAIL:
+                    return Reply(554, "No valid recipients", "5.5.1")
+                return Reply(503, "Bad sequence of commands", "5.5.1")
+            return self._check_size(self._chunk_size + command.size)
+        if (state, type(command)) not in TRANSITIONS:
+            return _sequence_error(state, command)
+        if state is State.BDAT and isinstance(command, Data):
+            # RFC 3030 §2: DATA and BDAT cannot be mixed in one transaction.
+            return Reply(503, "DATA after BDAT in one transaction", "5.5.1")
+        if self.require_auth and not self.authenticated and isinstance(command, MailFrom):
+            return Reply(530, "Authentication required", "5.7.0")  # RFC 4954 §6
+        if isinstance(command, StartTLS):
+            if self.tls_active:
+                return Reply(503, "TLS already active", "5.5.1")  # RFC 3207 §4.2
+            if "STARTTLS" not in self.advertised:
+                return Reply(502, "STARTTLS not available", "5.5.1")
+        elif isinstance(command, Auth):
+            return self._check_auth(command)
+        elif isinstance(command, MailFrom):
+            return self._check_mail(command)
+        elif isinstance(command, RcptTo):
+            return self._check_rcpt(command)
+        elif isinstance(command, Data) and self.mail and self.mail.params.body is Body.BINARYMIME:
+            # RFC 3030 §3: BINARYMIME messages must be sent with BDAT.
+            return Reply(503, "BODY=BINARYMIME requires BDAT", "5.5.1")
+        return None
+
+    def _check_auth(self, command: Auth) -> Reply | None:
+        if self.authenticated:
+            return Reply(503, "Already authenticated", "5.5.1")  # RFC 4954 §4
+        if self.auth_mechanisms and not self.auth_offered:
+            # RFC 3207 §4: the reply a server gives when TLS must come first.
+            return Reply(530, "Must issue a STARTTLS command first", "5.7.0")
+        if "AUTH" not in self.advertised:
+            return Reply(502, "AUTH not available", "5.5.1")
+        if command.mechanism not in self.advertised.auth_mechanisms:
+            return Reply(504, "Unrecognized authentication type", "5.5.4")  # RFC 4954 §4
+        return None
+
+    def _check_params(self, keywords: Sequence[str], extra: Sequence[object]) -> Reply | None:
+        for keyword in keywords:
+            needed = _PARAM_EXTENSION.get(keyword)
+            if needed is None or needed not in self.advertised:
+                # RFC 5321 §4.1.1.11: 555 for a parameter not recognised or not implemented.
+                return Reply(555, f"{keyword} parameter not supported", "5.5.4")
+        if extra:
+            return Reply(555, "Unsupported parameter", "5.5.4")
+        return None
+
+    def _check_mail(self, command: MailFrom) -> Reply | None:
+        params = command.params
+        body = params.body
+        refusal = self._check_params([k for k in params.keywords() if k != "BODY"], params.extra)
+        if refusal:
+            return refusal
+        if body is not None and _BODY_EXTENSION[body] not in self.advertised:
+            return Reply(555, f"BODY={body.value} not supported", "5.5.4")
+        sender = command.sender
+        if sender is not None and sender.needs_smtputf8 and not params.smtputf8:
+            return Reply(553, "Non-ASCII address requires SMTPUTF8", "5.6.7")
+        if params.size is not None:
+            # RFC 1870 §6.1: refuse at MAIL when the declared size is over the limit.
+            return self._check_size(params.size)
+        return None
+
+    def _check_rcpt(self, command: RcptTo) -> Reply | None:
+        refusal = self._check_params(command.params.keywords(), command.params.extra)
+        if refusal:
+            return refusal
+        smtputf8 = bool(self.mail and self.mail.params.smtputf8)
+        if command.recipient.needs_smtputf8 and not smtputf8:
+            return Reply(553, "Non-ASCII address requires SMTPUTF8", "5.6.7")
+        if self.recipient_count >= self.limits.max_recipients:
+            return Reply(452, "Too many recipients", "4.5.3")  # RFC 5321 §4.5.3.1.10
+        return None
+
+    def _check_size(self, size: int) -> Reply | None:
+        limit = self.limits.max_message_size
+        if limit is not None and size > limit:
+            return Reply(552, "Message size exceeds fixed maximum message size", "5.3.4")
+        return None
+
+    # ------------------------------------------------------------------ message data
+
+    def _next_data_event(self) -> Event | type[NEED_DATA]:
+        reader = self._reader
+        assert reader is not None
+        if not self._data_done:
+            consumed, content, ended = reader.read(self._buffer.peek())
+            self._buffer.take(consumed)
+            self._data_done = ended
+            if content:
+                return MessageChunk(content)  # the end, if reached, comes on the next call
+            if not ended:
+                if self._peer_closed:
+                    self.state = State.CLOSED
+                    return ConnectionClosed()
+                return NEED_DATA
+        self._reader = None
+        self._data_done = False
+        if reader.error is not None:
+            # The whole message is refused; this is not counted as a bad command.
+            self._owed = _Rejected(State.READY)
+            raise RemoteProtocolError(reader.error.text_lines[0], self._for_client(reader.error))
+        return self._end_of_message()
+
+    def _end_of_message(self) -> Event:
+        event = EndOfMessage()
+        # RFC 2033 §4.2: in LMTP one reply per accepted recipient follows the end of data.
+        self._replies_left = self.recipient_count if self.lmtp else 1
+        self._owed = event
+        return event
+
+    def _start_chunk(self, command: Bdat, refusal: Reply | None) -> Event | type[NEED_DATA]:
+        self._chunk = command
+        self._chunk_left = command.size
+        self._chunk_error = refusal
+        if refusal is None:
+            self._chunk_size += command.size
+            return command
+        return self._next_chunk_event()
+
+    def _next_chunk_event(self) -> Event | type[NEED_DATA]:
+        chunk = self._chunk
+        assert chunk is not None
+        if self._chunk_left:
+            data = self._buffer.take(self._chunk_left)
+            self._chunk_left -= len(data)
+            if not data:
+                if self._peer_closed:
+                    self.state = State.CLOSED
+                    return ConnectionClosed()
+                return NEED_DATA
+            if self._chunk_error is None:
+                return MessageChunk(data)
+            if self._chunk_left:
+                return self._next_chunk_event()
+        self._chunk = None
+        if self._chunk_error is not None:
+            error, self._chunk_error = self._chunk_error, None
+            # RFC 3030 §2: a refused chunk's octets are read and discarded, then refused;
+            # a transaction in progress is over.
+            in_transaction = self.state in (State.MAIL, State.RCPT, State.BDAT)
+            return self._reject(error, State.READY if in_transaction else None)
+        if chunk.last:
+            return self._end_of_message()
+        event = EndOfChunk(chunk.size)
+        self._replies_left = 1
+        self._owed = event
+        return event
+
+
+def _sequence_error(state: State, command: Command) -> Reply:
+    if state is State.REFUSED:
+        return Reply(503, "Service refused; only QUIT is accepted", "5.5.1")
+    if state is State.CONNECTED:
+        return Reply(503, "Send EHLO or HELO first", "5.5.1")
+    if isinstance(command, MailFrom):
+        return Reply(503, "Nested MAIL command", "5.5.1")
+    if isinstance(command, Data) and state is State.MAIL:
+        return Reply(554, "No valid recipients", "5.5.1")  # RFC 5321 §3.3
+    if isinstance(command, RcptTo):
+        return Reply(503, "Need MAIL before RCPT", "5.5.1")
+    return Reply(503, "Bad sequence of commands", "5.5.1")
