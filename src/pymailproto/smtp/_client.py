@@ -169,6 +169,11 @@ class ClientConnection:
         return "PIPELINING" in self.extensions
 
     @property
+    def in_message(self) -> bool:
+        """True between the 354 reply to DATA and EndOfMessage: content may be sent."""
+        return self._stuffer is not None
+
+    @property
     def waiting(self) -> bool:
         """True while replies are owed by the server or commands wait to be sent."""
         return bool(self._in_flight or self._queue)

@@ -115,7 +115,8 @@ class Reply(Event):
         out = []
         for i, text in enumerate(self.text_lines):
             body = prefix + text
-            sep = "-" if i < last else (" " if body else "")
+            # RFC 4954 §4: continue-req = "334" SP [base64] CRLF -- the space is required.
+            sep = "-" if i < last else (" " if body or self.code == 334 else "")
             out.append(f"{self.code}{sep}{body}\r\n")
         return "".join(out).encode("utf-8")
 

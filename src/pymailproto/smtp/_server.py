@@ -404,6 +404,9 @@ class ServerConnection:
             return self._check_size(self._chunk_size + command.size)
         if (state, type(command)) not in TRANSITIONS:
             return _sequence_error(state, command)
+        if state is State.MAIL and isinstance(command, Data):
+            # RFC 2920 §3.2 item 3 and RFC 5321 §3.3: no valid recipient, no 354.
+            return Reply(554, "No valid recipients", "5.5.1")
         if state is State.BDAT and isinstance(command, Data):
             # RFC 3030 §2: DATA and BDAT cannot be mixed in one transaction.
             return Reply(503, "DATA after BDAT in one transaction", "5.5.1")
@@ -557,8 +560,6 @@ def _sequence_error(state: State, command: Command) -> Reply:
         return Reply(503, "Send EHLO or HELO first", "5.5.1")
     if isinstance(command, MailFrom):
         return Reply(503, "Nested MAIL command", "5.5.1")
-    if isinstance(command, Data) and state is State.MAIL:
-        return Reply(554, "No valid recipients", "5.5.1")  # RFC 5321 §3.3
     if isinstance(command, RcptTo):
         return Reply(503, "Need MAIL before RCPT", "5.5.1")
     return Reply(503, "Bad sequence of commands", "5.5.1")

@@ -131,6 +131,9 @@ TRANSITIONS: dict[tuple[State, type], Transition] = {
     (S.MAIL, RcptTo): Transition(S.RCPT, None, S.MAIL),
     (S.RCPT, RcptTo): Transition(S.RCPT, None, S.RCPT),
     (S.RCPT, Data): Transition(None, S.DATA, S.RCPT),
+    # RFC 2920 §3.1: with every RCPT refused, a server may still answer DATA with 354; the
+    # client then sends an empty message and gets a refusal. (Our server answers 554, §3.2.)
+    (S.MAIL, Data): Transition(None, S.DATA, S.MAIL),
     # RFC 5321 §4.1.1.4: after the end of data the transaction is over, whatever the reply.
     (S.DATA, EndOfMessage): Transition(S.READY, None, S.READY),
     # RFC 3030 §2: a reply after every chunk; a failed chunk ends the transaction (the
