@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from ._address import Address, AddressError
+from pymailproto.smtp._address import Address, AddressError
 
 __all__ = [
     "Body",

@@ -1,0 +1,112 @@
+"""The layering of DESIGN.md, enforced: imports only point down.
+
+    applications   cli, __main__, _demo, testing
+    transports     sync, aio, threaded
+    sessions       servers
+    protocols      smtp, imap, pop3        (never import each other, nor any I/O module)
+    backends       mailstore, auth
+    foundation     _buffer, _limits, _tlsmode, errors, sasl, mime
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "pymailproto"
+
+LAYERS = {
+    "foundation": {"_buffer", "_limits", "_tlsmode", "errors", "sasl", "mime"},
+    "backends": {"mailstore", "auth"},
+    "protocols": {"smtp", "imap", "pop3"},
+    "sessions": {"servers"},
+    "transports": {"sync", "aio", "threaded"},
+    "applications": {"cli", "__main__", "_demo", "testing"},
+}
+ORDER = list(LAYERS)
+# What each layer may import from the package, besides itself.
+ALLOWED = {
+    "foundation": {"foundation"},
+    "backends": {"foundation"},
+    "protocols": {"foundation"},
+    "sessions": {"foundation", "backends", "protocols"},
+    "transports": {"foundation", "backends", "protocols", "sessions"},
+    "applications": set(ORDER),
+}
+# RFC-free, clock-free, socket-free: the sans-IO promise.
+IO_MODULES = {"socket", "ssl", "asyncio", "threading", "time", "selectors", "select"}
+SANS_IO_LAYERS = {"foundation", "backends", "protocols", "sessions"}
+# Backends may touch the file system (Maildir) and clocks (internal dates); not sockets.
+BACKEND_ALLOWED_IO = {"time", "threading"}
+
+
+def component_of(path: Path) -> str:
+    rel = path.relative_to(PACKAGE)
+    return rel.parts[0].removesuffix(".py")
+
+
+def layer_of(component: str) -> str | None:
+    for layer, members in LAYERS.items():
+        if component in members:
+            return layer
+    return None
+
+
+def imports_of(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                raise AssertionError(f"{path}: use absolute imports")
+            names.append(node.module or "")
+    return names
+
+
+SOURCES = sorted(p for p in PACKAGE.rglob("*.py") if p.name != "__init__.py" or p.parent != PACKAGE)
+
+
+def test_every_module_has_a_layer() -> None:
+    for path in SOURCES:
+        assert layer_of(component_of(path)), f"{path} is in no layer; add it to LAYERS"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_imports_point_down(path: Path) -> None:
+    component = component_of(path)
+    layer = layer_of(component)
+    assert layer is not None
+    for name in imports_of(path):
+        top = name.split(".")[0]
+        if top == "pymailproto":
+            parts = name.split(".")
+            if len(parts) == 1:
+                raise AssertionError(f"{path}: import from submodules, not the package root")
+            target = parts[1]
+            if target == component:
+                continue
+            target_layer = layer_of(target)
+            assert target_layer is not None, f"{path}: imports unknown {name}"
+            assert target != "testing", f"{path}: the library never imports testing"
+            assert target_layer in ALLOWED[layer], f"{path} ({layer}) imports {name}"
+            if layer == "protocols":
+                assert target_layer != "protocols", f"{path}: protocols never import each other"
+        elif layer in SANS_IO_LAYERS and top in IO_MODULES:
+            if layer == "backends" and top in BACKEND_ALLOWED_IO:
+                continue
+            raise AssertionError(f"{path} ({layer}) imports I/O module {top}")
+
+
+def test_the_checker_catches_a_violation(tmp_path: Path) -> None:
+    """The rule above must be able to fail: a protocol core importing socket is caught."""
+    bad = tmp_path / "bad.py"
+    bad.write_text("import socket\nfrom pymailproto.imap import x\n")
+    names = imports_of(bad)
+    assert "socket" in names
+    assert "pymailproto.imap" in names
+    assert layer_of("smtp") == "protocols"
+    assert "socket" in IO_MODULES
