@@ -22,7 +22,7 @@ LAYERS = {
     "backends": {"mailstore", "auth"},
     "protocols": {"smtp", "imap", "pop3"},
     "sessions": {"servers"},
-    "transports": {"sync", "aio", "threaded"},
+    "transports": {"sync", "aio", "threaded", "_transport"},
     "applications": {"cli", "__main__", "_demo", "testing"},
 }
 ORDER = list(LAYERS)

@@ -20,6 +20,7 @@ command at a time. Message content after DATA is dot-stuffed on the way out.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 
 from pymailproto._buffer import LineTooLong, ReceiveBuffer
 from pymailproto._limits import SMTPLimits, SMTPTimeouts
@@ -118,8 +119,12 @@ class ClientConnection:
         limits: SMTPLimits | None = None,
         timeouts: SMTPTimeouts | None = None,
         tls_active: bool = False,
+        trace: Callable[[str], None] | None = None,
     ) -> None:
         self.lmtp = lmtp
+        #: Called with each ``C: ...``/``S: ...`` line as it is sent or received, secrets
+        #: masked and message content summarised (a callback, not I/O: the core stays pure).
+        self.trace = trace
         self.limits = limits or SMTPLimits()
         self.timeouts = timeouts or SMTPTimeouts()
         #: True under TLS (implicit, or after a successful STARTTLS).
@@ -140,6 +145,8 @@ class ClientConnection:
         self._queue: deque[PendingReply] = deque()
         self._in_flight: deque[PendingReply] = deque([PendingReply(Greeting)])
         self._in_flight[0]._expected = 1
+        #: The server's greeting, filled in when it arrives (RFC 5321 §3.1).
+        self.greeting = self._in_flight[0]
         self._barriers = 1  # group-ending units in flight (the greeting is one)
         self._projected = State.CONNECTED  # the state if everything sent succeeds
         self._projected_utf8 = False
@@ -235,6 +242,8 @@ class ClientConnection:
                     self.state = State.CLOSED
                     return ConnectionClosed()
                 return NEED_DATA
+            if self.trace is not None:
+                self.trace("S: " + line.decode("utf-8", "replace"))
             head = self._in_flight[0] if self._in_flight else None
             reply = self._replies.feed_line(
                 line, greeting=head is not None and head.command is Greeting
@@ -325,6 +334,8 @@ class ClientConnection:
             if len(data) > self._chunk_left:
                 raise LocalProtocolError(f"only {self._chunk_left} more octets fit this BDAT")
             self._chunk_left -= len(data)
+            if self.trace is not None:
+                self.trace(f"C: [{len(data)} octets of message data]")
             if self._queue and self._queue[-1] is chunk:
                 chunk._wire += data
             else:
@@ -334,6 +345,8 @@ class ClientConnection:
             return
         if self._stuffer is None:
             raise LocalProtocolError("message content is sent after a 354 reply to DATA")
+        if self.trace is not None:
+            self.trace(f"C: [{len(data)} octets of message data]")
         self._out += self._stuffer.feed(data)
 
     def _send_end(self) -> PendingReply:
@@ -341,6 +354,8 @@ class ClientConnection:
             raise LocalProtocolError("EndOfMessage follows message content after DATA")
         self._out += self._stuffer.finish()
         self._stuffer = None
+        if self.trace is not None:
+            self.trace("C: .")
         pending = PendingReply(EndOfMessage())
         self._in_flight.append(pending)
         self._projected = State.READY
@@ -353,11 +368,24 @@ class ClientConnection:
             if self._in_flight and (self._barriers or not self.pipelining):
                 return
             pending = self._queue.popleft()
+            if self.trace is not None:
+                self._trace_command(pending)
             self._out += pending._wire
             pending._wire = bytearray()
             self._in_flight.append(pending)
             if type(pending.command) in GROUP_ENDERS:
                 self._barriers += 1
+
+    def _trace_command(self, pending: PendingReply) -> None:
+        assert self.trace is not None
+        unit = pending.command
+        if isinstance(unit, AuthResponse):
+            line = "*" if unit.cancelled else "[credentials]"
+        elif isinstance(unit, Auth):
+            line = f"AUTH {unit.mechanism}" + (" [credentials]" if unit.initial_response else "")
+        else:
+            line = bytes(pending._wire).split(b"\r\n", 1)[0].decode("utf-8", "replace")
+        self.trace("C: " + line)
 
     # ------------------------------------------------------------------ receiving
 

@@ -1,0 +1,251 @@
+"""What the sync and asyncio transports share: connection options and the client front.
+
+Transports only move bytes, handle TLS and enforce timeouts. Everything they have in common
+that is not I/O -- resolving defaults, building the procedures a client method runs -- lives
+here once, so ``sync`` and ``aio`` differ only in how they wait.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from email.message import Message
+from typing import Any
+
+from pymailproto._limits import SMTPLimits, SMTPTimeouts
+from pymailproto._tlsmode import TLSMode
+from pymailproto.sasl import Authenticator, client_mechanism, server_mechanisms
+from pymailproto.servers import CaptureHandler, HookCall, SMTPSession
+from pymailproto.smtp import Address, ClientConnection, Extensions, Reply, ServerConnection
+from pymailproto.smtp import _procedures as proc
+from pymailproto.smtp._events import Noop, Rset, Vrfy
+from pymailproto.smtp._params import MailParams, RcptParams
+from pymailproto.smtp._results import SendResult
+
+__all__ = [
+    "ClientOptions",
+    "SMTPClientFront",
+    "ServerOptions",
+    "Trace",
+    "hook",
+    "server_options",
+    "timeout_reply",
+]
+
+#: A trace sink: receives one ``C: ...`` or ``S: ...`` line at a time, secrets masked.
+Trace = Callable[[str], None]
+
+#: RFC 8314 §3.3 (465, implicit TLS), RFC 6409 §3.1 (587, submission), RFC 2033 (LMTP: 24).
+_DEFAULT_PORTS = {TLSMode.IMPLICIT: 465, TLSMode.STARTTLS: 587, TLSMode.PLAINTEXT: 25}
+
+
+@dataclass(frozen=True)
+class ClientOptions:
+    """Resolved settings of one client connection."""
+
+    host: str
+    port: int
+    tls: TLSMode
+    ssl_context: ssl.SSLContext | None
+    connect_timeout: float
+    timeouts: SMTPTimeouts
+    local_hostname: str
+
+    @classmethod
+    def resolve(
+        cls,
+        host: str,
+        port: int | None,
+        *,
+        tls: TLSMode,
+        ssl_context: ssl.SSLContext | None,
+        timeout: float | None,
+        timeouts: SMTPTimeouts | None,
+        local_hostname: str | None,
+    ) -> ClientOptions:
+        if not isinstance(tls, TLSMode):
+            raise TypeError("tls must be a TLSMode")
+        if tls is not TLSMode.PLAINTEXT and ssl_context is None:
+            # Certificates and host names verified by default (RFC 8314 §4.1).
+            ssl_context = ssl.create_default_context()
+        if timeouts is None:
+            timeouts = SMTPTimeouts() if timeout is None else _uniform(timeout)
+        return cls(
+            host=host,
+            port=_DEFAULT_PORTS[tls] if port is None else port,
+            tls=tls,
+            ssl_context=ssl_context,
+            connect_timeout=timeout if timeout is not None else timeouts.greeting,
+            timeouts=timeouts,
+            local_hostname=local_hostname or socket.getfqdn() or "localhost",
+        )
+
+
+def _uniform(seconds: float) -> SMTPTimeouts:
+    return SMTPTimeouts(seconds, seconds, seconds, seconds, seconds, seconds)
+
+
+class SMTPClientFront:
+    """The procedures behind each client method; sync and asyncio clients only run them."""
+
+    def __init__(
+        self,
+        options: ClientOptions,
+        *,
+        lmtp: bool,
+        limits: SMTPLimits | None,
+        trace: Trace | None,
+        allow_plaintext_auth: bool,
+    ) -> None:
+        self.options = options
+        self.allow_plaintext_auth = allow_plaintext_auth
+        self.conn = ClientConnection(
+            lmtp=lmtp,
+            limits=limits,
+            timeouts=options.timeouts,
+            tls_active=options.tls is TLSMode.IMPLICIT,
+            trace=trace,
+        )
+
+    @property
+    def extensions(self) -> Extensions:
+        return self.conn.extensions
+
+    def open(self) -> proc.Procedure[Extensions]:
+        return proc.open_session(self.conn, self.options.local_hostname, self.options.tls)
+
+    def login(self, username: str, password: str, mechanism: str | None) -> proc.Procedure[Reply]:
+        return proc.login(
+            self.conn,
+            username,
+            password,
+            mechanism=mechanism,
+            allow_plaintext=self.allow_plaintext_auth,
+        )
+
+    def auth(
+        self,
+        mechanism: str,
+        username: str,
+        password: str | None,
+        token: str | None,
+        authzid: str,
+    ) -> proc.Procedure[Reply]:
+        mech = client_mechanism(mechanism, username, password, token=token, authzid=authzid)
+        return proc.authenticate(self.conn, mech, allow_plaintext=self.allow_plaintext_auth)
+
+    def send_message(
+        self,
+        message: Message | bytes | str,
+        from_addr: str | Address | None,
+        to_addrs: str | Address | Sequence[str | Address] | None,
+        mail_params: MailParams | None,
+        rcpt_params: RcptParams | None,
+    ) -> proc.Procedure[SendResult]:
+        return proc.send_email(
+            self.conn,
+            message,
+            from_addr,
+            to_addrs,
+            mail_params=mail_params,
+            rcpt_params=rcpt_params,
+        )
+
+    def noop(self) -> proc.Procedure[Reply]:
+        return proc.command(self.conn, Noop())
+
+    def rset(self) -> proc.Procedure[Reply]:
+        return proc.command(self.conn, Rset())
+
+    def verify(self, address: str) -> proc.Procedure[Reply]:
+        return proc.command(self.conn, Vrfy(address))
+
+    def quit(self) -> proc.Procedure[Reply]:
+        return proc.quit(self.conn)
+
+
+@dataclass(frozen=True)
+class ServerOptions:
+    """The constructor arguments every SMTP server transport takes, resolved."""
+
+    host: str
+    port: int
+    handler: object
+    authenticator: Authenticator | None
+    ssl_context: ssl.SSLContext | None
+    starttls_context: ssl.SSLContext | None
+    require_auth: bool
+    auth_requires_tls: bool
+    limits: SMTPLimits
+    lmtp: bool
+    hostname: str
+    max_connections: int
+
+    def new_session(self, peer: str) -> SMTPSession:
+        """A fresh sans-IO session for one accepted connection."""
+        mechanisms = server_mechanisms(self.authenticator) if self.authenticator else ()
+        conn = ServerConnection(
+            self.hostname,
+            lmtp=self.lmtp,
+            limits=self.limits,
+            starttls=self.starttls_context is not None,
+            tls_active=self.ssl_context is not None,
+            auth_mechanisms=mechanisms,
+            auth_requires_tls=self.auth_requires_tls,
+            require_auth=self.require_auth,
+        )
+        return SMTPSession(
+            conn,
+            authenticator=self.authenticator,
+            peer=peer,
+            collect_content=getattr(self.handler, "collect_content", True),
+        )
+
+
+def server_options(
+    host: str,
+    port: int,
+    *,
+    handler: object | None,
+    authenticator: Authenticator | None,
+    ssl_context: ssl.SSLContext | None,
+    starttls_context: ssl.SSLContext | None,
+    require_auth: bool,
+    auth_requires_tls: bool,
+    limits: SMTPLimits | None,
+    lmtp: bool,
+    hostname: str | None,
+    max_connections: int,
+) -> ServerOptions:
+    """Validate and resolve server arguments (shared by every server transport)."""
+    if require_auth and authenticator is None:
+        raise ValueError("require_auth needs an authenticator")
+    if max_connections < 1:
+        raise ValueError("max_connections must be at least 1")
+    return ServerOptions(
+        host=host,
+        port=port,
+        handler=handler if handler is not None else CaptureHandler(),
+        authenticator=authenticator,
+        ssl_context=ssl_context,
+        starttls_context=starttls_context,
+        require_auth=require_auth,
+        auth_requires_tls=auth_requires_tls,
+        limits=limits or SMTPLimits(),
+        lmtp=lmtp,
+        hostname=hostname or "localhost",
+        max_connections=max_connections,
+    )
+
+
+def hook(handler: object, session: SMTPSession, call: HookCall) -> Any:
+    """Call ``handler.<name>(session, *args)``; a handler without that hook answers None."""
+    method = getattr(handler, call.name, None)
+    return None if method is None else method(session, *call.args)
+
+
+def timeout_reply() -> Reply:
+    """RFC 5321 §4.5.3.2.7 / §3.8: the server gives up on an idle client with 421."""
+    return Reply(421, "Timeout waiting for client, closing connection", "4.4.2")

@@ -1,0 +1,243 @@
+"""One SMTP/LMTP server connection from greeting to close, written once for every transport.
+
+:meth:`SMTPSession.run` is a generator: it turns the connection's events into replies, using
+the handler and the authenticator, and yields whenever it needs the outside world:
+
+* ``IO.RECEIVE`` / ``IO.FLUSH`` / ``IO.START_TLS`` -- as for client procedures;
+* a :class:`HookCall` -- call ``handler.<name>(*args)`` and send back the result (the asyncio
+  transport awaits it when the hook is a coroutine function).
+
+When the generator returns, the transport flushes and closes the connection.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import Any
+
+from pymailproto.errors import RemoteProtocolError
+from pymailproto.sasl import Authenticator, Challenge, ServerMechanism, Success, server_mechanism
+from pymailproto.servers._smtp_handlers import Envelope
+from pymailproto.smtp import (
+    NEED_DATA,
+    Auth,
+    AuthResponse,
+    Bdat,
+    ConnectionClosed,
+    Data,
+    Ehlo,
+    EndOfChunk,
+    EndOfMessage,
+    Event,
+    Expn,
+    Greeting,
+    Helo,
+    Help,
+    Lhlo,
+    MailFrom,
+    MessageChunk,
+    Noop,
+    Quit,
+    RcptTo,
+    Reply,
+    Rset,
+    ServerConnection,
+    StartTLS,
+    State,
+    Vrfy,
+    format_path,
+)
+from pymailproto.smtp._procedures import IO
+
+__all__ = ["HookCall", "SMTPSession", "SessionStep"]
+
+
+@dataclass(frozen=True, slots=True)
+class HookCall:
+    """Ask the transport to call ``handler.<name>(session, *args)`` and send the result."""
+
+    name: str
+    args: tuple[Any, ...]
+
+
+SessionStep = IO | HookCall
+
+
+class SMTPSession:
+    """The server side of one connection: protocol events in, handler decisions out."""
+
+    def __init__(
+        self,
+        conn: ServerConnection,
+        *,
+        authenticator: Authenticator | None = None,
+        peer: str = "",
+        collect_content: bool = True,
+    ) -> None:
+        self.conn = conn
+        self.authenticator = authenticator
+        self.collect_content = collect_content
+        self.peer = peer
+        #: The message being received, or the last one.
+        self.envelope = Envelope(peer=peer)
+        #: The user name the client authenticated as.
+        self.auth_user: str | None = None
+        self._mechanism: ServerMechanism | None = None
+        self._content: list[bytes] = []
+
+    def run(self) -> Generator[SessionStep, Any, None]:
+        """Serve the connection until QUIT, a fatal error, or the client going away."""
+        conn = self.conn
+        greeting = yield HookCall("handle_connect", ())
+        conn.send(greeting or Greeting(220, f"{conn.hostname} ESMTP pymailproto ready"))
+        while conn.state is not State.CLOSED:
+            try:
+                event = conn.next_event()
+            except RemoteProtocolError as exc:
+                if exc.reply is None:
+                    return  # e.g. bytes injected behind STARTTLS: close without a word
+                self._abandon()
+                conn.send(exc.reply)
+                if exc.fatal:
+                    return
+                continue
+            if event is NEED_DATA:
+                yield IO.RECEIVE
+                continue
+            if isinstance(event, ConnectionClosed):
+                return
+            assert isinstance(event, Event)
+            yield from self._handle(event)
+
+    def _reply(self, code: int, text: str, enhanced: str | None = None) -> Reply:
+        """A reply with the enhanced code only when it was negotiated (RFC 2034 §3)."""
+        if "ENHANCEDSTATUSCODES" not in self.conn.advertised:
+            enhanced = None
+        return Reply(code, text, enhanced)
+
+    def _handle(self, event: Event) -> Generator[SessionStep, Any, None]:
+        conn = self.conn
+        if isinstance(event, MessageChunk):
+            if self.collect_content:
+                self._content.append(bytes(event.data))
+            yield HookCall("handle_data_chunk", (event.data,))
+        elif isinstance(event, Bdat):
+            return
+        elif isinstance(event, EndOfChunk):
+            conn.send(self._reply(250, f"{event.size} octets received", "2.0.0"))
+        elif isinstance(event, EndOfMessage):
+            yield from self._end_of_message()
+        elif isinstance(event, Ehlo | Lhlo):
+            self._abandon()
+            reply = yield HookCall("handle_ehlo", (event.domain,))
+            conn.send(reply or conn.ehlo_reply(f"{conn.hostname} greets {event.domain}"))
+        elif isinstance(event, Helo):
+            self._abandon()
+            reply = yield HookCall("handle_ehlo", (event.domain,))
+            conn.send(reply or Reply(250, conn.hostname))
+        elif isinstance(event, MailFrom):
+            reply = yield HookCall("handle_mail", (event,))
+            conn.send(reply or self._reply(250, "Sender OK", "2.1.0"))
+            if conn.state is State.MAIL:
+                self.envelope = Envelope(
+                    mail_from="" if event.sender is None else str(event.sender),
+                    mail=event,
+                    client_name=conn.client_name,
+                    auth_user=self.auth_user,
+                    tls=conn.tls_active,
+                    peer=self.peer,
+                )
+                self._content = []
+        elif isinstance(event, RcptTo):
+            reply = yield HookCall("handle_rcpt", (event,))
+            reply = reply or self._reply(250, "Recipient OK", "2.1.5")
+            conn.send(reply)
+            if reply.is_positive:
+                self.envelope.rcpt_to.append(str(event.recipient))
+                self.envelope.rcpts.append(event)
+        elif isinstance(event, Data):
+            conn.send(Reply(354, "End data with <CR><LF>.<CR><LF>"))
+        elif isinstance(event, Rset):
+            self._abandon()
+            yield HookCall("handle_rset", ())
+            conn.send(self._reply(250, "Flushed", "2.0.0"))
+        elif isinstance(event, Quit):
+            yield HookCall("handle_quit", ())
+            conn.send(self._reply(221, f"{conn.hostname} closing connection", "2.0.0"))
+        elif isinstance(event, StartTLS):
+            conn.send(Reply(220, "Ready to start TLS"))
+            if conn.state is State.CONNECTED:
+                yield IO.START_TLS
+        elif isinstance(event, Auth | AuthResponse):
+            conn.send(self._authenticate(event))
+        else:
+            conn.send(self._other(event))
+
+    def _other(self, event: Event) -> Reply:
+        if isinstance(event, Noop):
+            return self._reply(250, "OK", "2.0.0")
+        if isinstance(event, Vrfy):
+            # RFC 5321 §3.5.3: 252 when the server will not verify but will accept mail.
+            return self._reply(252, "Cannot VRFY user, but will accept message", "2.1.5")
+        if isinstance(event, Expn):
+            return self._reply(502, "EXPN not available", "5.5.1")
+        if isinstance(event, Help):
+            return self._reply(214, "See RFC 5321; https://www.rfc-editor.org/rfc/rfc5321", "2.0.0")
+        return self._reply(502, "Command not implemented", "5.5.1")
+
+    def _end_of_message(self) -> Generator[SessionStep, Any, None]:
+        conn = self.conn
+        self.envelope.data = b"".join(self._content)
+        self._content = []
+        answer = yield HookCall("handle_message", (self.envelope,))
+        if conn.lmtp:
+            # RFC 2033 §4.2: one reply per accepted recipient, in RCPT order.
+            count = conn.recipient_count
+            if isinstance(answer, list):
+                replies = list(answer)
+            else:
+                replies = [answer or self._accepted()] * count
+            if len(replies) != count:
+                raise ValueError(f"handle_message returned {len(replies)} replies for {count}")
+            for reply in replies:
+                conn.send(reply)
+            return
+        if isinstance(answer, list):
+            raise ValueError("handle_message returns a list of replies only in LMTP")
+        conn.send(answer or self._accepted())
+
+    def _accepted(self) -> Reply:
+        return self._reply(250, f"Message accepted ({len(self.envelope.data)} octets)", "2.0.0")
+
+    def _authenticate(self, event: Auth | AuthResponse) -> Reply:
+        if isinstance(event, Auth):
+            if self.authenticator is None:
+                return self._reply(502, "AUTH not available", "5.5.1")
+            self._mechanism = server_mechanism(event.mechanism, self.authenticator)
+            step = self._mechanism.start(event.initial_response)
+        elif event.cancelled or self._mechanism is None:
+            self._mechanism = None
+            return self._reply(501, "Authentication cancelled", "5.0.0")  # RFC 4954 §4
+        else:
+            step = self._mechanism.step(event.data)
+        if isinstance(step, Challenge):
+            return Reply(334, base64.b64encode(step.data).decode("ascii"))
+        self._mechanism = None
+        if isinstance(step, Success):
+            self.auth_user = step.authzid
+            return self._reply(235, "Authentication successful", "2.7.0")
+        if step.temporary:
+            return self._reply(454, "Temporary authentication failure", "4.7.0")
+        return self._reply(535, "Authentication credentials invalid", "5.7.8")  # RFC 4954 §6
+
+    def _abandon(self) -> None:
+        self._content = []
+        self._mechanism = None
+
+
+def describe(envelope: Envelope) -> str:
+    """A one-line summary of a received message (for logs and ``serve``)."""
+    sender = format_path(envelope.sender)
+    return f"{sender} -> {', '.join(envelope.rcpt_to)} ({len(envelope.data)} octets)"

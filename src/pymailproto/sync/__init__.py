@@ -1,0 +1,12 @@
+"""Blocking transports: clients over ordinary sockets, servers serving one client at a time.
+
+The protocol logic is in the sans-IO cores; this package connects sockets, performs TLS and
+enforces timeouts.
+"""
+
+from __future__ import annotations
+
+from pymailproto.sync._server import SMTPServer
+from pymailproto.sync._smtp import SMTPClient
+
+__all__ = ["SMTPClient", "SMTPServer"]

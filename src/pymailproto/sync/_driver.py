@@ -1,0 +1,76 @@
+"""Run a sans-IO procedure over a blocking socket: the whole of the sync transport's logic."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from typing import TypeVar
+
+from pymailproto.smtp import ClientConnection
+from pymailproto.smtp._procedures import IO, Procedure
+
+__all__ = ["BlockingStream", "run"]
+
+T = TypeVar("T")
+_READ_SIZE = 65536
+
+
+class BlockingStream:
+    """A connected socket, upgraded to TLS when asked."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+
+    @classmethod
+    def connect(
+        cls,
+        host: str,
+        port: int,
+        timeout: float,
+        ssl_context: ssl.SSLContext | None,
+        source_address: tuple[str, int] | None = None,
+    ) -> BlockingStream:
+        sock = socket.create_connection((host, port), timeout, source_address)
+        try:
+            if ssl_context is not None:
+                sock = ssl_context.wrap_socket(sock, server_hostname=host)
+        except BaseException:
+            sock.close()
+            raise
+        return cls(sock)
+
+    def start_tls(self, ssl_context: ssl.SSLContext, host: str) -> None:
+        self.sock = ssl_context.wrap_socket(self.sock, server_hostname=host)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def run(
+    procedure: Procedure[T],
+    conn: ClientConnection,
+    stream: BlockingStream,
+    ssl_context: ssl.SSLContext | None,
+    host: str,
+) -> T:
+    """Drive ``procedure`` to completion, doing the I/O it asks for."""
+    try:
+        request = next(procedure)
+        while True:
+            out = conn.data_to_send()
+            if out:
+                stream.sock.settimeout(conn.timeouts.data_block)
+                stream.sock.sendall(out)
+            if request is IO.RECEIVE:
+                stream.sock.settimeout(conn.timeout)
+                conn.receive_data(stream.sock.recv(_READ_SIZE))
+            elif request is IO.START_TLS:
+                if ssl_context is None:
+                    raise ValueError("STARTTLS needs an ssl_context")
+                stream.start_tls(ssl_context, host)
+            request = procedure.send(None)
+    except StopIteration as done:
+        out = conn.data_to_send()
+        if out:
+            stream.sock.sendall(out)
+        return done.value  # type: ignore[no-any-return]

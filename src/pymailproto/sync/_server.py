@@ -1,0 +1,166 @@
+"""Blocking SMTP servers: one connection at a time (sync) or a thread per connection."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import ssl
+import threading
+from types import TracebackType
+
+from pymailproto._limits import SMTPLimits
+from pymailproto._transport import ServerOptions, hook, server_options, timeout_reply
+from pymailproto.errors import LocalProtocolError
+from pymailproto.sasl import Authenticator
+from pymailproto.servers import HookCall, SMTPSession
+from pymailproto.smtp import State
+from pymailproto.smtp._procedures import IO
+
+__all__ = ["SMTPServer", "serve_connection"]
+
+_READ_SIZE = 65536
+_HANDSHAKE_TIMEOUT = 60.0  # implicit TLS: a client that never completes the handshake
+
+
+def serve_connection(sock: socket.socket, session: SMTPSession, options: ServerOptions) -> None:
+    """Run one session over a connected blocking socket until it ends; always closes it."""
+    conn = session.conn
+    steps = session.run()
+    answer: object = None
+    try:
+        while True:
+            step = steps.send(answer)
+            answer = None
+            out = conn.data_to_send()
+            if out:
+                sock.settimeout(conn.timeout)
+                sock.sendall(out)
+            if step is IO.RECEIVE:
+                sock.settimeout(conn.timeout)
+                conn.receive_data(sock.recv(_READ_SIZE))
+            elif step is IO.START_TLS:
+                assert options.starttls_context is not None
+                sock.settimeout(conn.timeout)
+                sock = options.starttls_context.wrap_socket(sock, server_side=True)
+            elif isinstance(step, HookCall):
+                answer = hook(options.handler, session, step)
+    except StopIteration:
+        with contextlib.suppress(OSError):
+            sock.sendall(conn.data_to_send())
+    except TimeoutError:
+        if conn.state is not State.CLOSED:
+            with contextlib.suppress(OSError, LocalProtocolError):
+                conn.send(timeout_reply())
+                sock.sendall(conn.data_to_send())
+    except (OSError, ssl.SSLError):
+        pass  # the client went away or the TLS handshake failed: nothing to answer
+    finally:
+        steps.close()
+        with contextlib.suppress(OSError):
+            sock.close()
+
+
+class SMTPServer:
+    """A blocking SMTP/LMTP server that serves one connection at a time.
+
+    ``start()`` binds (``port=0`` picks a free port, readable as ``.port``), then
+    ``serve_forever()`` blocks; ``stop()`` from another thread ends it. For a server that
+    runs in the background and serves many clients at once, use
+    :class:`pymailproto.threaded.SMTPServer` (same arguments).
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        handler: object | None = None,
+        authenticator: Authenticator | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        starttls_context: ssl.SSLContext | None = None,
+        require_auth: bool = False,
+        auth_requires_tls: bool = True,
+        limits: SMTPLimits | None = None,
+        lmtp: bool = False,
+        hostname: str | None = None,
+        max_connections: int = 100,
+    ) -> None:
+        self.options = server_options(
+            host,
+            port,
+            handler=handler,
+            authenticator=authenticator,
+            ssl_context=ssl_context,
+            starttls_context=starttls_context,
+            require_auth=require_auth,
+            auth_requires_tls=auth_requires_tls,
+            limits=limits,
+            lmtp=lmtp,
+            hostname=hostname,
+            max_connections=max_connections,
+        )
+        self.handler = self.options.handler
+        self._listener: socket.socket | None = None
+        self._stopping = threading.Event()
+
+    @property
+    def port(self) -> int:
+        """The bound port (useful with ``port=0``)."""
+        if self._listener is None:
+            raise LocalProtocolError("the server is not started")
+        port: int = self._listener.getsockname()[1]
+        return port
+
+    def start(self) -> None:
+        """Bind and listen."""
+        if self._listener is not None:
+            raise LocalProtocolError("already started")
+        self._stopping.clear()
+        self._listener = socket.create_server((self.options.host, self.options.port))
+        self._listener.settimeout(0.2)  # lets stop() be noticed promptly
+
+    def serve_forever(self) -> None:
+        """Accept and serve connections one after the other until :meth:`stop`."""
+        while not self._stopping.is_set():
+            accepted = self._accept()
+            if accepted is not None:
+                self._serve(*accepted)
+
+    def stop(self) -> None:
+        """Stop accepting; the connection being served finishes on its own."""
+        self._stopping.set()
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+
+    def __enter__(self) -> SMTPServer:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _accept(self) -> tuple[socket.socket, str] | None:
+        listener = self._listener
+        if listener is None:
+            return None
+        try:
+            sock, address = listener.accept()
+        except (TimeoutError, OSError):
+            return None
+        return sock, f"{address[0]}:{address[1]}"
+
+    def _serve(self, sock: socket.socket, peer: str) -> None:
+        try:
+            if self.options.ssl_context is not None:
+                sock.settimeout(_HANDSHAKE_TIMEOUT)
+                sock = self.options.ssl_context.wrap_socket(sock, server_side=True)
+        except (OSError, ssl.SSLError):
+            sock.close()
+            return
+        serve_connection(sock, self.options.new_session(peer), self.options)

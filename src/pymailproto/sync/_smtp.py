@@ -1,0 +1,164 @@
+"""The blocking SMTP/LMTP client."""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Sequence
+from email.message import Message
+from types import TracebackType
+from typing import TypeVar
+
+from pymailproto._limits import SMTPLimits, SMTPTimeouts
+from pymailproto._tlsmode import TLSMode
+from pymailproto._transport import ClientOptions, SMTPClientFront, Trace
+from pymailproto.errors import LocalProtocolError
+from pymailproto.smtp import Address, Extensions, Reply
+from pymailproto.smtp._params import MailParams, RcptParams
+from pymailproto.smtp._procedures import Procedure
+from pymailproto.smtp._results import SendResult
+from pymailproto.sync._driver import BlockingStream, run
+
+__all__ = ["SMTPClient"]
+
+T = TypeVar("T")
+
+
+class SMTPClient:
+    """A blocking SMTP (or LMTP) client; use it as a context manager.
+
+    ::
+
+        with SMTPClient("mail.example.com", tls=TLSMode.STARTTLS) as client:
+            client.login("user", "password")
+            result = client.send_message(msg)
+
+    ``tls`` is one explicit policy: ``PLAINTEXT``, ``STARTTLS`` (required: no silent
+    fallback) or ``IMPLICIT``. Certificates are verified with ``ssl.create_default_context()``
+    unless another ``ssl_context`` is given. ``timeout`` bounds connecting and every wait;
+    without it the RFC 5321 §4.5.3.2 per-stage timeouts apply (``timeouts`` to tune them).
+    ``trace`` receives the dialogue as ``C:``/``S:`` lines with secrets masked.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        port: int | None = None,
+        *,
+        tls: TLSMode = TLSMode.STARTTLS,
+        ssl_context: ssl.SSLContext | None = None,
+        timeout: float | None = None,
+        timeouts: SMTPTimeouts | None = None,
+        local_hostname: str | None = None,
+        lmtp: bool = False,
+        limits: SMTPLimits | None = None,
+        trace: Trace | None = None,
+        allow_plaintext_auth: bool = False,
+    ) -> None:
+        options = ClientOptions.resolve(
+            host,
+            port,
+            tls=tls,
+            ssl_context=ssl_context,
+            timeout=timeout,
+            timeouts=timeouts,
+            local_hostname=local_hostname,
+        )
+        self._front = SMTPClientFront(
+            options,
+            lmtp=lmtp,
+            limits=limits,
+            trace=trace,
+            allow_plaintext_auth=allow_plaintext_auth,
+        )
+        self._stream: BlockingStream | None = None
+
+    def __enter__(self) -> SMTPClient:
+        self.connect()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.quit()
+        self.close()
+
+    @property
+    def extensions(self) -> Extensions:
+        """What the server advertised in its last EHLO/LHLO reply."""
+        return self._front.extensions
+
+    def connect(self) -> Extensions:
+        """Connect, read the greeting, EHLO, and STARTTLS when the TLS mode asks for it."""
+        if self._stream is not None:
+            raise LocalProtocolError("already connected")
+        o = self._front.options
+        implicit = o.ssl_context if o.tls is TLSMode.IMPLICIT else None
+        self._stream = BlockingStream.connect(o.host, o.port, o.connect_timeout, implicit)
+        try:
+            return self._run(self._front.open())
+        except BaseException:
+            self.close()
+            raise
+
+    def login(self, username: str, password: str, *, mechanism: str | None = None) -> Reply:
+        """Authenticate with the strongest mechanism both sides support (or ``mechanism``)."""
+        return self._run(self._front.login(username, password, mechanism))
+
+    def auth(
+        self,
+        mechanism: str,
+        username: str,
+        password: str | None = None,
+        *,
+        token: str | None = None,
+        authzid: str = "",
+    ) -> Reply:
+        """Authenticate with a named mechanism: XOAUTH2/OAUTHBEARER (``token``), SCRAM, ..."""
+        return self._run(self._front.auth(mechanism, username, password, token, authzid))
+
+    def send_message(
+        self,
+        message: Message | bytes | str,
+        from_addr: str | Address | None = None,
+        to_addrs: str | Address | Sequence[str | Address] | None = None,
+        *,
+        mail_params: MailParams | None = None,
+        rcpt_params: RcptParams | None = None,
+    ) -> SendResult:
+        """Send one message; the envelope comes from the headers unless given."""
+        front = self._front
+        return self._run(front.send_message(message, from_addr, to_addrs, mail_params, rcpt_params))
+
+    def noop(self) -> Reply:
+        """NOOP: check the connection is alive."""
+        return self._run(self._front.noop())
+
+    def rset(self) -> Reply:
+        """RSET: abandon the current transaction."""
+        return self._run(self._front.rset())
+
+    def verify(self, address: str) -> Reply:
+        """VRFY: ask the server about an address (most answer 252)."""
+        return self._run(self._front.verify(address))
+
+    def quit(self) -> Reply | None:
+        """QUIT politely; returns the reply, or None when the connection was already gone."""
+        if self._stream is None or self._front.conn.state.name == "CLOSED":
+            return None
+        return self._run(self._front.quit())
+
+    def close(self) -> None:
+        """Close the socket without QUIT."""
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+
+    def _run(self, procedure: Procedure[T]) -> T:
+        if self._stream is None:
+            raise LocalProtocolError("not connected; call connect() or use 'with'")
+        o = self._front.options
+        return run(procedure, self._front.conn, self._stream, o.ssl_context, o.host)
