@@ -26,6 +26,7 @@ from pymailproto.smtp._results import SendResult
 
 __all__ = [
     "ClientOptions",
+    "SMTPClientBase",
     "SMTPClientFront",
     "ServerOptions",
     "Trace",
@@ -85,6 +86,52 @@ class ClientOptions:
 
 def _uniform(seconds: float) -> SMTPTimeouts:
     return SMTPTimeouts(seconds, seconds, seconds, seconds, seconds, seconds)
+
+
+class SMTPClientBase:
+    """The constructor and state shared by the blocking and asyncio SMTP clients."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int | None = None,
+        *,
+        tls: TLSMode = TLSMode.STARTTLS,
+        ssl_context: ssl.SSLContext | None = None,
+        timeout: float | None = None,
+        timeouts: SMTPTimeouts | None = None,
+        local_hostname: str | None = None,
+        lmtp: bool = False,
+        limits: SMTPLimits | None = None,
+        trace: Trace | None = None,
+        allow_plaintext_auth: bool = False,
+    ) -> None:
+        options = ClientOptions.resolve(
+            host,
+            port,
+            tls=tls,
+            ssl_context=ssl_context,
+            timeout=timeout,
+            timeouts=timeouts,
+            local_hostname=local_hostname,
+        )
+        self._front = SMTPClientFront(
+            options,
+            lmtp=lmtp,
+            limits=limits,
+            trace=trace,
+            allow_plaintext_auth=allow_plaintext_auth,
+        )
+
+    @property
+    def extensions(self) -> Extensions:
+        """What the server advertised in its last EHLO/LHLO reply."""
+        return self._front.extensions
+
+    @property
+    def connection(self) -> ClientConnection:
+        """The sans-IO connection underneath (state, extensions, tls_active)."""
+        return self._front.conn
 
 
 class SMTPClientFront:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import Sequence
 from email.message import Message
 from types import TracebackType
 from typing import TypeVar
 
-from pymailproto._limits import SMTPLimits, SMTPTimeouts
 from pymailproto._tlsmode import TLSMode
-from pymailproto._transport import ClientOptions, SMTPClientFront, Trace
+from pymailproto._transport import SMTPClientBase
 from pymailproto.errors import LocalProtocolError
 from pymailproto.smtp import Address, Extensions, Reply
 from pymailproto.smtp._params import MailParams, RcptParams
@@ -23,7 +21,7 @@ __all__ = ["SMTPClient"]
 T = TypeVar("T")
 
 
-class SMTPClient:
+class SMTPClient(SMTPClientBase):
     """A blocking SMTP (or LMTP) client; use it as a context manager.
 
     ::
@@ -39,38 +37,7 @@ class SMTPClient:
     ``trace`` receives the dialogue as ``C:``/``S:`` lines with secrets masked.
     """
 
-    def __init__(
-        self,
-        host: str,
-        port: int | None = None,
-        *,
-        tls: TLSMode = TLSMode.STARTTLS,
-        ssl_context: ssl.SSLContext | None = None,
-        timeout: float | None = None,
-        timeouts: SMTPTimeouts | None = None,
-        local_hostname: str | None = None,
-        lmtp: bool = False,
-        limits: SMTPLimits | None = None,
-        trace: Trace | None = None,
-        allow_plaintext_auth: bool = False,
-    ) -> None:
-        options = ClientOptions.resolve(
-            host,
-            port,
-            tls=tls,
-            ssl_context=ssl_context,
-            timeout=timeout,
-            timeouts=timeouts,
-            local_hostname=local_hostname,
-        )
-        self._front = SMTPClientFront(
-            options,
-            lmtp=lmtp,
-            limits=limits,
-            trace=trace,
-            allow_plaintext_auth=allow_plaintext_auth,
-        )
-        self._stream: BlockingStream | None = None
+    _stream: BlockingStream | None = None
 
     def __enter__(self) -> SMTPClient:
         self.connect()
@@ -85,11 +52,6 @@ class SMTPClient:
         if exc_type is None:
             self.quit()
         self.close()
-
-    @property
-    def extensions(self) -> Extensions:
-        """What the server advertised in its last EHLO/LHLO reply."""
-        return self._front.extensions
 
     def connect(self) -> Extensions:
         """Connect, read the greeting, EHLO, and STARTTLS when the TLS mode asks for it."""

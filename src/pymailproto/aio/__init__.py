@@ -1,0 +1,12 @@
+"""asyncio transports: the same clients as :mod:`pymailproto.sync`, awaited, and servers.
+
+The protocol logic is in the sans-IO cores; this package only awaits reads and writes,
+performs TLS and enforces timeouts.
+"""
+
+from __future__ import annotations
+
+from pymailproto.aio._server import SMTPServer
+from pymailproto.aio._smtp import SMTPClient
+
+__all__ = ["SMTPClient", "SMTPServer"]

@@ -1,0 +1,131 @@
+"""Run sans-IO procedures and sessions over asyncio streams: all of the asyncio transport."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import ssl
+from typing import Any, TypeVar
+
+from pymailproto._transport import ServerOptions, hook, timeout_reply
+from pymailproto.errors import LocalProtocolError
+from pymailproto.servers import HookCall, SMTPSession
+from pymailproto.smtp import ClientConnection, State
+from pymailproto.smtp._procedures import IO, Procedure
+
+__all__ = ["AsyncStream", "run", "serve_connection"]
+
+T = TypeVar("T")
+_READ_SIZE = 65536
+
+
+class AsyncStream:
+    """A connected asyncio stream pair, upgraded to TLS when asked."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader = reader
+        self.writer = writer
+
+    @classmethod
+    async def connect(
+        cls, host: str, port: int, timeout: float, ssl_context: ssl.SSLContext | None
+    ) -> AsyncStream:
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(host, port, ssl=ssl_context), timeout
+        )
+        return cls(reader, writer)
+
+    async def write(self, data: bytes, timeout: float) -> None:
+        self.writer.write(data)
+        await asyncio.wait_for(self.writer.drain(), timeout)
+
+    async def read(self, timeout: float) -> bytes:
+        return await asyncio.wait_for(self.reader.read(_READ_SIZE), timeout)
+
+    async def start_tls(
+        self, ssl_context: ssl.SSLContext, *, server_side: bool, host: str | None
+    ) -> None:
+        if hasattr(self.writer, "start_tls"):  # Python 3.11+
+            await self.writer.start_tls(ssl_context, server_hostname=host)
+            return
+        # Python 3.10: upgrade the transport and point the streams at the new one.
+        loop = asyncio.get_running_loop()
+        transport = self.writer.transport
+        protocol = transport.get_protocol()
+        new = await loop.start_tls(
+            transport, protocol, ssl_context, server_side=server_side, server_hostname=host
+        )
+        self.writer._transport = new  # type: ignore[attr-defined]
+        self.reader._transport = new  # type: ignore[attr-defined]
+
+    async def close(self) -> None:
+        self.writer.close()
+        with contextlib.suppress(OSError, ssl.SSLError, asyncio.TimeoutError):
+            await asyncio.wait_for(self.writer.wait_closed(), 5)
+
+
+async def run(
+    procedure: Procedure[T],
+    conn: ClientConnection,
+    stream: AsyncStream,
+    ssl_context: ssl.SSLContext | None,
+    host: str,
+) -> T:
+    """Drive a client procedure to completion, doing the I/O it asks for."""
+    try:
+        request = next(procedure)
+        while True:
+            out = conn.data_to_send()
+            if out:
+                await stream.write(out, conn.timeouts.data_block)
+            if request is IO.RECEIVE:
+                conn.receive_data(await stream.read(conn.timeout))
+            elif request is IO.START_TLS:
+                if ssl_context is None:
+                    raise ValueError("STARTTLS needs an ssl_context")
+                await stream.start_tls(ssl_context, server_side=False, host=host)
+            request = procedure.send(None)
+    except StopIteration as done:
+        out = conn.data_to_send()
+        if out:
+            await stream.write(out, conn.timeouts.data_block)
+        return done.value  # type: ignore[no-any-return]
+
+
+async def serve_connection(
+    stream: AsyncStream, session: SMTPSession, options: ServerOptions
+) -> None:
+    """Run one server session over a stream until it ends; always closes the stream."""
+    conn = session.conn
+    steps = session.run()
+    answer: Any = None
+    try:
+        while True:
+            step = steps.send(answer)
+            answer = None
+            out = conn.data_to_send()
+            if out:
+                await stream.write(out, conn.timeout)
+            if step is IO.RECEIVE:
+                conn.receive_data(await stream.read(conn.timeout))
+            elif step is IO.START_TLS:
+                assert options.starttls_context is not None
+                await stream.start_tls(options.starttls_context, server_side=True, host=None)
+            elif isinstance(step, HookCall):
+                answer = hook(options.handler, session, step)
+                if inspect.isawaitable(answer):
+                    answer = await answer
+    except StopIteration:
+        with contextlib.suppress(OSError, asyncio.TimeoutError):
+            await stream.write(conn.data_to_send(), conn.timeout)
+    except asyncio.TimeoutError:
+        if conn.state is not State.CLOSED:
+            with contextlib.suppress(OSError, LocalProtocolError, asyncio.TimeoutError):
+                conn.send(timeout_reply())
+                await stream.write(conn.data_to_send(), 5)
+    except (OSError, ssl.SSLError, ConnectionError):
+        pass  # the client went away or the TLS handshake failed
+    finally:
+        steps.close()
+        await stream.close()

@@ -1,0 +1,128 @@
+"""The asyncio SMTP/LMTP client: the same methods as the blocking one, awaited."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from email.message import Message
+from types import TracebackType
+from typing import TypeVar
+
+from pymailproto._tlsmode import TLSMode
+from pymailproto._transport import SMTPClientBase
+from pymailproto.aio._driver import AsyncStream, run
+from pymailproto.errors import LocalProtocolError
+from pymailproto.smtp import Address, Extensions, Reply
+from pymailproto.smtp._params import MailParams, RcptParams
+from pymailproto.smtp._procedures import Procedure
+from pymailproto.smtp._results import SendResult
+
+__all__ = ["SMTPClient"]
+
+T = TypeVar("T")
+
+
+class SMTPClient(SMTPClientBase):
+    """An asyncio SMTP (or LMTP) client; use it as an async context manager.
+
+    ::
+
+        async with SMTPClient("mail.example.com", tls=TLSMode.STARTTLS) as client:
+            await client.login("user", "password")
+            result = await client.send_message(msg)
+
+    ``tls`` is one explicit policy: ``PLAINTEXT``, ``STARTTLS`` (required: no silent
+    fallback) or ``IMPLICIT``. Certificates are verified with ``ssl.create_default_context()``
+    unless another ``ssl_context`` is given. ``timeout`` bounds connecting and every wait;
+    without it the RFC 5321 §4.5.3.2 per-stage timeouts apply (``timeouts`` to tune them).
+    ``trace`` receives the dialogue as ``C:``/``S:`` lines with secrets masked.
+    """
+
+    _stream: AsyncStream | None = None
+
+    async def __aenter__(self) -> SMTPClient:
+        await self.connect()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            await self.quit()
+        await self.close()
+
+    async def connect(self) -> Extensions:
+        """Connect, read the greeting, EHLO, and STARTTLS when the TLS mode asks for it."""
+        if self._stream is not None:
+            raise LocalProtocolError("already connected")
+        o = self._front.options
+        implicit = o.ssl_context if o.tls is TLSMode.IMPLICIT else None
+        self._stream = await AsyncStream.connect(o.host, o.port, o.connect_timeout, implicit)
+        try:
+            return await self._run(self._front.open())
+        except BaseException:
+            await self.close()
+            raise
+
+    async def login(self, username: str, password: str, *, mechanism: str | None = None) -> Reply:
+        """Authenticate with the strongest mechanism both sides support (or ``mechanism``)."""
+        return await self._run(self._front.login(username, password, mechanism))
+
+    async def auth(
+        self,
+        mechanism: str,
+        username: str,
+        password: str | None = None,
+        *,
+        token: str | None = None,
+        authzid: str = "",
+    ) -> Reply:
+        """Authenticate with a named mechanism: XOAUTH2/OAUTHBEARER (``token``), SCRAM, ..."""
+        return await self._run(self._front.auth(mechanism, username, password, token, authzid))
+
+    async def send_message(
+        self,
+        message: Message | bytes | str,
+        from_addr: str | Address | None = None,
+        to_addrs: str | Address | Sequence[str | Address] | None = None,
+        *,
+        mail_params: MailParams | None = None,
+        rcpt_params: RcptParams | None = None,
+    ) -> SendResult:
+        """Send one message; the envelope comes from the headers unless given."""
+        front = self._front
+        return await self._run(
+            front.send_message(message, from_addr, to_addrs, mail_params, rcpt_params)
+        )
+
+    async def noop(self) -> Reply:
+        """NOOP: check the connection is alive."""
+        return await self._run(self._front.noop())
+
+    async def rset(self) -> Reply:
+        """RSET: abandon the current transaction."""
+        return await self._run(self._front.rset())
+
+    async def verify(self, address: str) -> Reply:
+        """VRFY: ask the server about an address (most answer 252)."""
+        return await self._run(self._front.verify(address))
+
+    async def quit(self) -> Reply | None:
+        """QUIT politely; returns the reply, or None when the connection was already gone."""
+        if self._stream is None or self._front.conn.state.name == "CLOSED":
+            return None
+        return await self._run(self._front.quit())
+
+    async def close(self) -> None:
+        """Close the socket without QUIT."""
+        if self._stream is not None:
+            await self._stream.close()
+            self._stream = None
+
+    async def _run(self, procedure: Procedure[T]) -> T:
+        if self._stream is None:
+            raise LocalProtocolError("not connected; call connect() or use 'with'")
+        o = self._front.options
+        return await run(procedure, self._front.conn, self._stream, o.ssl_context, o.host)
