@@ -95,9 +95,9 @@ class ReceiveBuffer:
         self._searched = 0
         return chunk
 
-    def peek(self) -> bytes:
-        """Return a copy of everything buffered without consuming it."""
-        return bytes(self._data)
+    def peek(self, max_count: int | None = None) -> bytes:
+        """Return a copy of everything buffered (or its first ``max_count`` bytes), unconsumed."""
+        return bytes(self._data if max_count is None else self._data[:max_count])
 
     def clear(self) -> int:
         """Discard everything buffered; return how many bytes were dropped."""

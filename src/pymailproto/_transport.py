@@ -28,10 +28,10 @@ __all__ = [
     "ClientOptions",
     "SMTPClientBase",
     "SMTPClientFront",
+    "SMTPServerBase",
     "ServerOptions",
     "Trace",
     "hook",
-    "server_options",
     "timeout_reply",
 ]
 
@@ -229,6 +229,7 @@ class ServerOptions:
     lmtp: bool
     hostname: str
     max_connections: int
+    timeouts: SMTPTimeouts
 
     def new_session(self, peer: str) -> SMTPSession:
         """A fresh sans-IO session for one accepted connection."""
@@ -237,6 +238,7 @@ class ServerOptions:
             self.hostname,
             lmtp=self.lmtp,
             limits=self.limits,
+            timeouts=self.timeouts,
             starttls=self.starttls_context is not None,
             tls_active=self.ssl_context is not None,
             auth_mechanisms=mechanisms,
@@ -251,40 +253,53 @@ class ServerOptions:
         )
 
 
-def server_options(
-    host: str,
-    port: int,
-    *,
-    handler: object | None,
-    authenticator: Authenticator | None,
-    ssl_context: ssl.SSLContext | None,
-    starttls_context: ssl.SSLContext | None,
-    require_auth: bool,
-    auth_requires_tls: bool,
-    limits: SMTPLimits | None,
-    lmtp: bool,
-    hostname: str | None,
-    max_connections: int,
-) -> ServerOptions:
-    """Validate and resolve server arguments (shared by every server transport)."""
-    if require_auth and authenticator is None:
-        raise ValueError("require_auth needs an authenticator")
-    if max_connections < 1:
-        raise ValueError("max_connections must be at least 1")
-    return ServerOptions(
-        host=host,
-        port=port,
-        handler=handler if handler is not None else CaptureHandler(),
-        authenticator=authenticator,
-        ssl_context=ssl_context,
-        starttls_context=starttls_context,
-        require_auth=require_auth,
-        auth_requires_tls=auth_requires_tls,
-        limits=limits or SMTPLimits(),
-        lmtp=lmtp,
-        hostname=hostname or "localhost",
-        max_connections=max_connections,
-    )
+class SMTPServerBase:
+    """The constructor every SMTP server transport shares (sync, threaded, asyncio).
+
+    ``handler`` decides what happens to mail (default: a :class:`CaptureHandler`);
+    ``authenticator`` enables AUTH (offered only under TLS unless ``auth_requires_tls`` is
+    False); ``ssl_context`` makes the port implicit-TLS, ``starttls_context`` offers STARTTLS;
+    ``limits`` and ``timeouts`` bound every connection; ``lmtp`` speaks LMTP.
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        handler: object | None = None,
+        authenticator: Authenticator | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        starttls_context: ssl.SSLContext | None = None,
+        require_auth: bool = False,
+        auth_requires_tls: bool = True,
+        limits: SMTPLimits | None = None,
+        timeouts: SMTPTimeouts | None = None,
+        lmtp: bool = False,
+        hostname: str | None = None,
+        max_connections: int = 100,
+    ) -> None:
+        if require_auth and authenticator is None:
+            raise ValueError("require_auth needs an authenticator")
+        if max_connections < 1:
+            raise ValueError("max_connections must be at least 1")
+        self.options = ServerOptions(
+            host=host,
+            port=port,
+            handler=handler if handler is not None else CaptureHandler(),
+            authenticator=authenticator,
+            ssl_context=ssl_context,
+            starttls_context=starttls_context,
+            require_auth=require_auth,
+            auth_requires_tls=auth_requires_tls,
+            limits=limits or SMTPLimits(),
+            lmtp=lmtp,
+            hostname=hostname or "localhost",
+            max_connections=max_connections,
+            timeouts=timeouts or SMTPTimeouts(),
+        )
+        #: The handler receiving mail (the default CaptureHandler when none was given).
+        self.handler = self.options.handler
 
 
 def hook(handler: object, session: SMTPSession, call: HookCall) -> Any:

@@ -3,58 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import ssl
 from types import TracebackType
 
-from pymailproto._limits import SMTPLimits
-from pymailproto._transport import server_options
+from pymailproto._transport import SMTPServerBase
 from pymailproto.aio._driver import AsyncStream, serve_connection
 from pymailproto.errors import LocalProtocolError
-from pymailproto.sasl import Authenticator
 
 __all__ = ["SMTPServer"]
 
 
-class SMTPServer:
+class SMTPServer(SMTPServerBase):
     """An asyncio SMTP/LMTP server; the same arguments as every other server transport.
 
     ``await server.start()`` / ``await server.stop()``, or ``async with``. Handler hooks may
     be plain or ``async def`` methods.
     """
 
-    def __init__(
-        self,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        *,
-        handler: object | None = None,
-        authenticator: Authenticator | None = None,
-        ssl_context: ssl.SSLContext | None = None,
-        starttls_context: ssl.SSLContext | None = None,
-        require_auth: bool = False,
-        auth_requires_tls: bool = True,
-        limits: SMTPLimits | None = None,
-        lmtp: bool = False,
-        hostname: str | None = None,
-        max_connections: int = 1000,
-    ) -> None:
-        self.options = server_options(
-            host,
-            port,
-            handler=handler,
-            authenticator=authenticator,
-            ssl_context=ssl_context,
-            starttls_context=starttls_context,
-            require_auth=require_auth,
-            auth_requires_tls=auth_requires_tls,
-            limits=limits,
-            lmtp=lmtp,
-            hostname=hostname,
-            max_connections=max_connections,
-        )
-        self.handler = self.options.handler
-        self._server: asyncio.Server | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+    _server: asyncio.Server | None = None
+    _tasks: set[asyncio.Task[None]]  # the connections being served; created by start()
 
     @property
     def port(self) -> int:
@@ -68,6 +34,7 @@ class SMTPServer:
         """Bind and start accepting connections."""
         if self._server is not None:
             raise LocalProtocolError("already started")
+        self._tasks = set()
         self._server = await asyncio.start_server(
             self._accepted,
             self.options.host,

@@ -206,11 +206,14 @@ def _address_error(path: str, utf8: bool, exc: AddressError, enhanced: str) -> C
 def _parse_bdat(arg: str) -> Command:
     # RFC 3030 §2: bdat-cmd ::= "BDAT" SP chunk-size [ SP end-marker ] CR LF
     words = arg.split(" ")
-    if not 1 <= len(words) <= 2 or not words[0].isdigit() or len(words[0]) > 20:
+    # chunk-size ::= 1*DIGIT: ASCII digits only (str.isdigit() also accepts "²", which int()
+    # then refuses with a ValueError, and other scripts' digits).
+    size = words[0]
+    if not 1 <= len(words) <= 2 or not (size.isascii() and size.isdigit()) or len(size) > 20:
         raise _syntax("Syntax: BDAT chunk-size [LAST]")
     if len(words) == 2 and words[1].upper() != "LAST":
         raise _syntax("Syntax: BDAT chunk-size [LAST]")
-    return Bdat(int(words[0]), last=len(words) == 2)
+    return Bdat(int(size), last=len(words) == 2)
 
 
 def _parse_auth(arg: str) -> Command:

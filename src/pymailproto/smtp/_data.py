@@ -6,7 +6,9 @@ a receiver disagreeing on where a message ends), so the reader here:
 
 * only recognises a line start right after CRLF, never after a bare LF or bare CR;
 * by default rejects the whole message when it contains a bare CR or LF at all
-  (RFC 5321 §2.3.8: they MUST NOT appear outside a CRLF pair in SMTP);
+  (RFC 5321 §2.3.8: they MUST NOT appear outside a CRLF pair in SMTP), or a NUL (never
+  allowed in 7bit or 8bit text, RFC 2045 §2.7-§2.8; binary needs BDAT, RFC 3030 §3), which
+  receivers that strip NULs would otherwise read as ``<CRLF><NUL>.<CRLF>`` = end of data;
 * never holds more than one partial line: content leaves as :class:`MessageChunk` events as soon
   as it can be decided, so a 1 GB message streams through in bounded memory.
 
@@ -98,9 +100,12 @@ class DataReader:
             self.error = Reply(552, "Message size exceeds fixed maximum message size", "5.3.4")
             return
         crlfs = segment.count(b"\r\n")
-        if self._strict and (segment.count(b"\r") != crlfs or segment.count(b"\n") != crlfs):
-            # RFC 5321 §2.3.8; the smuggling class of bugs relies on bare line endings.
-            self.error = Reply(550, "Message contains bare CR or LF characters", "5.6.0")
+        if self._strict and (
+            segment.count(b"\r") != crlfs or segment.count(b"\n") != crlfs or b"\0" in segment
+        ):
+            # RFC 5321 §2.3.8, RFC 2045 §2.8; the smuggling class of bugs relies on bare line
+            # endings, and on NULs that some receivers strip.
+            self.error = Reply(550, "Message contains bare CR, LF or NUL characters", "5.6.0")
             return
         if self._max_line is not None:
             limit = self._max_line - 2  # RFC 5321 §4.5.3.1.6 counts the CRLF

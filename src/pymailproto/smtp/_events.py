@@ -41,9 +41,11 @@ __all__ = [
 ]
 
 # One token: printable, no space, no control character (UTF-8 allowed for SMTPUTF8 peers).
-_TOKEN = re.compile(r"[^\x00-\x20\x7f]+\Z")
+# No Unicode space either (a parser splitting on whitespace would see two words) and no lone
+# surrogate (it has no UTF-8 form, so the command could not be serialized).
+_TOKEN = re.compile(r"[^\s\x00-\x20\x7f\ud800-\udfff]+\Z")
 # Free text argument: no control characters at all (CR, LF and NUL in particular).
-_TEXT = re.compile(r"[^\x00-\x08\x0a-\x1f\x7f]*\Z")
+_TEXT = re.compile(r"[^\x00-\x08\x0a-\x1f\x7f\ud800-\udfff]*\Z")
 # RFC 4422 §3.1: sasl-mech = 1*20mech-char; mech-char = UPPER-ALPHA / DIGIT / HYPHEN / UNDERSCORE
 _SASL_MECH = re.compile(r"[A-Z0-9_-]{1,20}\Z")
 

@@ -66,7 +66,7 @@ class Extensions(Mapping[str, tuple[str, ...]]):
         Lines that are not valid ``ehlo-line`` syntax are ignored, as real servers send
         free text there; the obsolete ``AUTH=PLAIN LOGIN`` form is understood as AUTH.
         """
-        items: list[tuple[str, list[str]]] = []
+        items: dict[str, list[str]] = {}
         for line in reply.text_lines[1:]:
             words = line.split()
             if not words:
@@ -74,9 +74,16 @@ class Extensions(Mapping[str, tuple[str, ...]]):
             keyword, params = words[0], words[1:]
             if keyword.upper().startswith("AUTH="):
                 keyword, params = "AUTH", [keyword[5:], *params]
-            if _KEYWORD.match(keyword):
-                items.append((keyword, [p for p in params if p]))
-        return cls(items)
+            if not _KEYWORD.match(keyword):
+                continue
+            params = [p for p in params if p]
+            if keyword.upper() == "AUTH" and "AUTH" in items:
+                # Servers often list both "AUTH GSSAPI LOGIN" and the legacy "AUTH=LOGIN":
+                # each is an offer, so merge them (as smtplib does) rather than keep the last.
+                known = items["AUTH"]
+                params = known + [p for p in params if p.upper() not in map(str.upper, known)]
+            items[keyword.upper()] = params
+        return cls(items.items())
 
     def to_lines(self) -> list[str]:
         """The ``ehlo-line`` strings, one per extension."""
@@ -109,7 +116,8 @@ class Extensions(Mapping[str, tuple[str, ...]]):
     def max_size(self) -> int | None:
         """The SIZE limit in octets; ``None`` if SIZE is absent or 0 (no limit, RFC 1870 §4)."""
         params = self._items.get("SIZE")
-        if not params or not params[0].isdigit():
+        # RFC 1870 §4: size-param ::= [1*DIGIT] -- ASCII digits (str.isdigit() also takes "²").
+        if not params or not (params[0].isascii() and params[0].isdigit()):
             return None
         return int(params[0]) or None
 

@@ -25,11 +25,13 @@ from pymailproto.smtp._events import Event
 __all__ = ["Greeting", "Reply", "ReplyReader"]
 
 # RFC 2034 §4: status-code = class "." subject "." detail; class = 2/4/5; 1*3digit each.
-_ENHANCED = re.compile(r"[245]\.\d{1,3}\.\d{1,3}\Z")
-_ENHANCED_PREFIX = re.compile(r"([245]\.\d{1,3}\.\d{1,3})(?: |\Z)")
+# ([0-9], not \d: in a str pattern \d also matches non-ASCII digits, which are no DIGIT.)
+_ENHANCED = re.compile(r"[245]\.[0-9]{1,3}\.[0-9]{1,3}\Z")
+_ENHANCED_PREFIX = re.compile(r"([245]\.[0-9]{1,3}\.[0-9]{1,3})(?: |\Z)")
 # Text may carry UTF-8 under SMTPUTF8 (RFC 6531 §3.7.4.2), but never a control character other
-# than HT: CR, LF and NUL are what would let a reply smuggle a second reply.
-_BAD_TEXT = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# than HT: CR, LF and NUL are what would let a reply smuggle a second reply. Lone surrogates
+# have no UTF-8 form, so a reply holding one could not be serialized.
+_BAD_TEXT = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -155,7 +157,8 @@ class ReplyReader:
         if len(line) < 3 or not line[:3].isdigit() or (len(line) > 3 and line[3:4] not in b" -"):
             raise RemoteProtocolError(f"malformed SMTP reply line: {line[:80]!r}")
         code = int(line[:3])
-        if not 200 <= code <= 559:
+        # RFC 5321 §4.2: Reply-code = %x32-35 %x30-35 %x30-39
+        if not 200 <= code <= 559 or line[1] > 0x35:
             raise RemoteProtocolError(f"invalid SMTP reply code in {line[:80]!r}")
         if self._code is not None and code != self._code:
             raise RemoteProtocolError(

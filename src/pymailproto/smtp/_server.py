@@ -81,12 +81,17 @@ _BODY_EXTENSION = {
 
 
 class _Rejected:
-    """The unit a conn-generated error reply answers; remembers where the state goes."""
+    """The unit a conn-generated error reply answers; remembers where the state goes.
 
-    __slots__ = ("after",)
+    ``copies``: how many times the reply goes out -- in LMTP a refused end of data is
+    still answered once per accepted recipient (RFC 2033 §4.2, §4.3).
+    """
 
-    def __init__(self, after: State) -> None:
+    __slots__ = ("after", "copies")
+
+    def __init__(self, after: State, copies: int = 1) -> None:
         self.after = after
+        self.copies = copies
 
 
 _GREETING = object()
@@ -106,7 +111,8 @@ class ServerConnection:
     * ``auth_mechanisms`` -- SASL mechanisms to offer; with ``auth_requires_tls`` (the
       default) they are offered and accepted only under TLS.
     * ``require_auth`` -- MAIL is refused with 530 until the client authenticated.
-    * ``strict_line_endings`` -- reject messages containing a bare CR or LF (default).
+    * ``strict_line_endings`` -- reject DATA messages containing a bare CR or LF, or a NUL
+      (default).
     """
 
     def __init__(
@@ -258,8 +264,8 @@ class ServerConnection:
             # RFC 2033 §4.2: LMTP answers the end of data once per accepted recipient.
             if outcome is Outcome.INTERMEDIATE:
                 raise LocalProtocolError("an LMTP delivery reply cannot be 3yz")
+            self._queue(reply, self.state)  # may refuse the reply: count it only once queued
             self._replies_left -= 1
-            self._queue(reply, self.state)
             return
         if unit is _GREETING:
             target = TRANSITIONS[(State.GREETING, Greeting)].target(outcome)
@@ -274,7 +280,8 @@ class ServerConnection:
             target = State.CLOSED  # RFC 5321 §3.8
         if target is None:
             raise LocalProtocolError(f"{reply.code} is not a valid reply to {unit!r}")
-        self._queue(reply, target)
+        copies = unit.copies if isinstance(unit, _Rejected) and reply.code != 421 else 1
+        self._queue(reply, target, copies)
         self._owed = None
         self._replies_left = 0
         if outcome is Outcome.POSITIVE:
@@ -318,12 +325,12 @@ class ServerConnection:
             self.advertised = Extensions()
             self.client_name = None
 
-    def _queue(self, reply: Reply, target: State) -> None:
+    def _queue(self, reply: Reply, target: State, copies: int = 1) -> None:
         limit = self.limits.max_reply_line
         data = reply.to_bytes()
         if max(map(len, data.split(b"\r\n"))) + 2 > limit:
             raise LocalProtocolError(f"a reply line exceeds {limit} octets (RFC 5321 §4.5.3.1.5)")
-        self._out += data
+        self._out += data * copies
         self.state = target
 
     # ------------------------------------------------------------------ commands
@@ -337,10 +344,12 @@ class ServerConnection:
         try:
             raw = self._buffer.next_line(max(limit, self.limits.max_command_line))
         except LineTooLong:
-            if in_auth:
-                # RFC 4954 §4: 500 5.5.6 and the exchange is cancelled.
+            # RFC 4954 §4: a line of the exchange -- a response, or the AUTH command with its
+            # initial response -- longer than the buffer fails AUTH with 500 5.5.6.
+            if in_auth or (auth_possible and self._buffer.peek(5).upper() == b"AUTH "):
                 return self._reject(
-                    Reply(500, "Authentication Exchange line is too long", "5.5.6"), State.READY
+                    Reply(500, "Authentication Exchange line is too long", "5.5.6"),
+                    State.READY if in_auth else None,
                 )
             # RFC 5321 §4.5.3.1.9: "500 Line too long"
             return self._reject(Reply(500, "Line too long", "5.5.2"))
@@ -376,13 +385,13 @@ class ServerConnection:
         self._owed = command
         return command
 
-    def _reject(self, reply: Reply, after: State | None = None) -> Event:
+    def _reject(self, reply: Reply, after: State | None = None, copies: int = 1) -> Event:
         """Count a bad command and raise the error carrying the reply it is owed."""
         self._bad_commands += 1
         fatal = self._bad_commands >= self.limits.max_bad_commands
         if fatal:
             reply = Reply(421, f"{self.hostname} Too many errors, closing connection", "4.7.0")
-        self._owed = _Rejected(after or self.state)
+        self._owed = _Rejected(after or self.state, copies)
         raise RemoteProtocolError(reply.text_lines[0], self._for_client(reply), fatal=fatal)
 
     def _for_client(self, reply: Reply) -> Reply:
@@ -405,8 +414,9 @@ class ServerConnection:
         if (state, type(command)) not in TRANSITIONS:
             return _sequence_error(state, command)
         if state is State.MAIL and isinstance(command, Data):
-            # RFC 2920 §3.2 item 3 and RFC 5321 §3.3: no valid recipient, no 354.
-            return Reply(554, "No valid recipients", "5.5.1")
+            # RFC 2920 §3.2 item 3 and RFC 5321 §3.3: no valid recipient, no 354. RFC 2033
+            # §4.2: in LMTP such a DATA "MUST fail with a 503 reply code".
+            return Reply(503 if self.lmtp else 554, "No valid recipients", "5.5.1")
         if state is State.BDAT and isinstance(command, Data):
             # RFC 3030 §2: DATA and BDAT cannot be mixed in one transaction.
             return Reply(503, "DATA after BDAT in one transaction", "5.5.1")
@@ -503,14 +513,19 @@ class ServerConnection:
         self._data_done = False
         if reader.error is not None:
             # The whole message is refused; this is not counted as a bad command.
-            self._owed = _Rejected(State.READY)
+            self._owed = _Rejected(State.READY, self._end_replies(last=True))
             raise RemoteProtocolError(reader.error.text_lines[0], self._for_client(reader.error))
         return self._end_of_message()
 
+    def _end_replies(self, last: bool) -> int:
+        """How many replies the end of data (or of a BDAT chunk) is owed."""
+        # RFC 2033 §4.2, §4.3: in LMTP one reply per accepted recipient follows the end of
+        # data and BDAT LAST -- a refusal too, or the client would wait for the rest.
+        return max(self.recipient_count, 1) if self.lmtp and last else 1
+
     def _end_of_message(self) -> Event:
         event = EndOfMessage()
-        # RFC 2033 §4.2: in LMTP one reply per accepted recipient follows the end of data.
-        self._replies_left = self.recipient_count if self.lmtp else 1
+        self._replies_left = self._end_replies(last=True)
         self._owed = event
         return event
 
@@ -544,7 +559,8 @@ class ServerConnection:
             # RFC 3030 §2: a refused chunk's octets are read and discarded, then refused;
             # a transaction in progress is over.
             in_transaction = self.state in (State.MAIL, State.RCPT, State.BDAT)
-            return self._reject(error, State.READY if in_transaction else None)
+            after = State.READY if in_transaction else None
+            return self._reject(error, after, self._end_replies(chunk.last))
         if chunk.last:
             return self._end_of_message()
         event = EndOfChunk(chunk.size)

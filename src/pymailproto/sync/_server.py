@@ -8,10 +8,8 @@ import ssl
 import threading
 from types import TracebackType
 
-from pymailproto._limits import SMTPLimits
-from pymailproto._transport import ServerOptions, hook, server_options, timeout_reply
+from pymailproto._transport import ServerOptions, SMTPServerBase, hook, timeout_reply
 from pymailproto.errors import LocalProtocolError
-from pymailproto.sasl import Authenticator
 from pymailproto.servers import HookCall, SMTPSession
 from pymailproto.smtp import State
 from pymailproto.smtp._procedures import IO
@@ -60,7 +58,7 @@ def serve_connection(sock: socket.socket, session: SMTPSession, options: ServerO
             sock.close()
 
 
-class SMTPServer:
+class SMTPServer(SMTPServerBase):
     """A blocking SMTP/LMTP server that serves one connection at a time.
 
     ``start()`` binds (``port=0`` picks a free port, readable as ``.port``), then
@@ -69,39 +67,8 @@ class SMTPServer:
     :class:`pymailproto.threaded.SMTPServer` (same arguments).
     """
 
-    def __init__(
-        self,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        *,
-        handler: object | None = None,
-        authenticator: Authenticator | None = None,
-        ssl_context: ssl.SSLContext | None = None,
-        starttls_context: ssl.SSLContext | None = None,
-        require_auth: bool = False,
-        auth_requires_tls: bool = True,
-        limits: SMTPLimits | None = None,
-        lmtp: bool = False,
-        hostname: str | None = None,
-        max_connections: int = 100,
-    ) -> None:
-        self.options = server_options(
-            host,
-            port,
-            handler=handler,
-            authenticator=authenticator,
-            ssl_context=ssl_context,
-            starttls_context=starttls_context,
-            require_auth=require_auth,
-            auth_requires_tls=auth_requires_tls,
-            limits=limits,
-            lmtp=lmtp,
-            hostname=hostname,
-            max_connections=max_connections,
-        )
-        self.handler = self.options.handler
-        self._listener: socket.socket | None = None
-        self._stopping = threading.Event()
+    _listener: socket.socket | None = None
+    _stopping = threading.Event()  # replaced per instance in start()
 
     @property
     def port(self) -> int:
@@ -115,7 +82,7 @@ class SMTPServer:
         """Bind and listen."""
         if self._listener is not None:
             raise LocalProtocolError("already started")
-        self._stopping.clear()
+        self._stopping = threading.Event()
         self._listener = socket.create_server((self.options.host, self.options.port))
         self._listener.settimeout(0.2)  # lets stop() be noticed promptly
 
