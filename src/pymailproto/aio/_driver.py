@@ -9,7 +9,7 @@ import ssl
 from typing import Any, TypeVar
 
 from pymailproto._transport import ServerOptions, hook, timeout_reply
-from pymailproto.errors import LocalProtocolError
+from pymailproto.errors import LocalProtocolError, RemoteProtocolError
 from pymailproto.servers import HookCall, SMTPSession
 from pymailproto.smtp import ClientConnection, State
 from pymailproto.smtp._procedures import IO, Procedure
@@ -43,9 +43,18 @@ class AsyncStream:
     async def read(self, timeout: float) -> bytes:
         return await asyncio.wait_for(self.reader.read(_READ_SIZE), timeout)
 
+    def pause_reading(self) -> None:
+        """Stop reading from the socket, so a TLS ClientHello is left for the handshake."""
+        self.writer.transport.pause_reading()  # type: ignore[attr-defined]
+
     async def start_tls(
         self, ssl_context: ssl.SSLContext, *, server_side: bool, host: str | None
     ) -> None:
+        # Bytes the stream already read past the STARTTLS exchange arrived in plaintext:
+        # after the upgrade they would look like protected data (RFC 3207 §5; the STARTTLS
+        # injection class of bugs). Refuse to go on.
+        if self.reader._buffer:  # type: ignore[attr-defined]
+            raise RemoteProtocolError("plaintext bytes received before the TLS handshake")
         if hasattr(self.writer, "start_tls"):  # Python 3.11+
             await self.writer.start_tls(ssl_context, server_hostname=host)
             return
@@ -104,6 +113,10 @@ async def serve_connection(
         while True:
             step = steps.send(answer)
             answer = None
+            if step is IO.START_TLS:
+                # Pause before the 220 goes out: a quick client's ClientHello must reach the
+                # TLS layer, not the plaintext stream buffer.
+                stream.pause_reading()
             out = conn.data_to_send()
             if out:
                 await stream.write(out, conn.timeout)
@@ -124,8 +137,8 @@ async def serve_connection(
             with contextlib.suppress(OSError, LocalProtocolError, asyncio.TimeoutError):
                 conn.send(timeout_reply())
                 await stream.write(conn.data_to_send(), 5)
-    except (OSError, ssl.SSLError, ConnectionError):
-        pass  # the client went away or the TLS handshake failed
+    except (OSError, ssl.SSLError, ConnectionError, RemoteProtocolError):
+        pass  # the client went away, broke TLS, or injected bytes before the handshake
     finally:
         steps.close()
         await stream.close()

@@ -168,7 +168,7 @@ class SMTPSession:
             conn.send(self._reply(221, f"{conn.hostname} closing connection", "2.0.0"))
         elif isinstance(event, StartTLS):
             conn.send(Reply(220, "Ready to start TLS"))
-            if conn.state is State.CONNECTED:
+            if conn.state is State.CONNECTED and not conn.starttls_injected:
                 yield IO.START_TLS
         elif isinstance(event, Auth | AuthResponse):
             conn.send(self._authenticate(event))

@@ -57,6 +57,16 @@ from pymailproto.smtp._params import (
     xtext_encode,
 )
 from pymailproto.smtp._reply import Greeting, Reply
+from pymailproto.smtp._results import (
+    AuthenticationFailed,
+    DataRefused,
+    MessageTooLarge,
+    MissingExtension,
+    RecipientsRefused,
+    ReplyError,
+    SenderRefused,
+    SendResult,
+)
 from pymailproto.smtp._server import DEFAULT_SERVER_EXTENSIONS, ServerConnection
 from pymailproto.smtp._state import TRANSITIONS, State
 
@@ -69,12 +79,14 @@ __all__ = [
     "AddressError",
     "Auth",
     "AuthResponse",
+    "AuthenticationFailed",
     "Bdat",
     "Body",
     "ClientConnection",
     "Command",
     "ConnectionClosed",
     "Data",
+    "DataRefused",
     "Ehlo",
     "EndOfChunk",
     "EndOfMessage",
@@ -88,6 +100,8 @@ __all__ = [
     "MailFrom",
     "MailParams",
     "MessageChunk",
+    "MessageTooLarge",
+    "MissingExtension",
     "Noop",
     "Notify",
     "ParameterError",
@@ -95,9 +109,13 @@ __all__ = [
     "Quit",
     "RcptParams",
     "RcptTo",
+    "RecipientsRefused",
     "Reply",
+    "ReplyError",
     "Ret",
     "Rset",
+    "SendResult",
+    "SenderRefused",
     "ServerConnection",
     "StartTLS",
     "State",

@@ -184,6 +184,15 @@ class ServerConnection:
         """Whether AUTH is offered now (mechanisms exist and TLS policy is satisfied)."""
         return bool(self.auth_mechanisms) and (self.tls_active or not self.auth_requires_tls)
 
+    @property
+    def starttls_injected(self) -> int:
+        """Octets that were pipelined behind STARTTLS and discarded (RFC 3207 §5).
+
+        Non-zero right after the 220 to STARTTLS is queued: the transport must then close the
+        connection instead of starting the handshake.
+        """
+        return self._injected
+
     def ehlo_reply(self, greeting: str | None = None) -> Reply:
         """The 250 reply to EHLO/LHLO advertising exactly what this connection offers."""
         lines = [greeting or self.hostname]
