@@ -35,7 +35,8 @@ def mermaid() -> str:
             if target is not None and target is not state:
                 edges[(state, target)].append(f"{name} {label}")
     lines = ["stateDiagram-v2", "    [*] --> GREETING"]
-    for (source, target), labels in sorted(edges.items(), key=lambda e: (e[0][0].name, e[0][1].name)):
+    ordered = sorted(edges.items(), key=lambda e: (e[0][0].name, e[0][1].name))
+    for (source, target), labels in ordered:
         lines.append(f"    {source.name} --> {target.name} : {_join(labels)}")
     lines.append("    CLOSED --> [*]")
     return "\n".join(lines) + "\n"

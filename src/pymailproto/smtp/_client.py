@@ -46,7 +46,7 @@ from pymailproto.smtp._events import (
     RcptTo,
     StartTLS,
 )
-from pymailproto.smtp._extensions import Extensions
+from pymailproto.smtp._extensions import BODY_EXTENSION, PARAM_EXTENSION, Extensions
 from pymailproto.smtp._params import Body
 from pymailproto.smtp._reply import Greeting, Reply, ReplyReader
 from pymailproto.smtp._state import (
@@ -59,21 +59,6 @@ from pymailproto.smtp._state import (
 )
 
 __all__ = ["ClientConnection", "PendingReply"]
-
-_PARAM_EXTENSION = {
-    "SIZE": "SIZE",
-    "SMTPUTF8": "SMTPUTF8",
-    "AUTH": "AUTH",
-    "RET": "DSN",
-    "ENVID": "DSN",
-    "NOTIFY": "DSN",
-    "ORCPT": "DSN",
-}
-_BODY_EXTENSION = {
-    Body.SEVENBIT: "8BITMIME",
-    Body.EIGHTBITMIME: "8BITMIME",
-    Body.BINARYMIME: "BINARYMIME",
-}
 
 
 class PendingReply:
@@ -150,6 +135,8 @@ class ClientConnection:
         self._barriers = 1  # group-ending units in flight (the greeting is one)
         self._projected = State.CONNECTED  # the state if everything sent succeeds
         self._projected_utf8 = False
+        self._projected_binary = False  # the transaction's MAIL has BODY=BINARYMIME
+        self._mail_flags = (False, False)  # the same two, for the MAIL the server accepted
         self._stuffer: DotStuffer | None = None
         self._chunk: PendingReply | None = None  # a BDAT whose octets are still being sent
         self._chunk_left = 0
@@ -260,6 +247,14 @@ class ClientConnection:
         ):
             # Anything sent now would follow the handshake in plaintext: wait (RFC 3207 §4).
             raise LocalProtocolError("wait for the reply to STARTTLS before sending more")
+        if any(
+            isinstance(p.command, Auth | AuthResponse) for p in (*self._in_flight, *self._queue)
+        ):
+            # RFC 4954 §4: a 334 reply makes the next line the answer to its challenge, so
+            # nothing may be queued behind AUTH (it must end a pipelined group anyway).
+            raise LocalProtocolError(
+                "wait for the reply to AUTH: a 334 challenge must be answered next (RFC 4954 §4)"
+            )
         if isinstance(command, Ehlo | Helo) and self.lmtp:
             raise LocalProtocolError("LMTP uses LHLO, not EHLO/HELO (RFC 2033 §4.1)")
         if isinstance(command, Lhlo) and not self.lmtp:
@@ -285,6 +280,11 @@ class ClientConnection:
             if "STARTTLS" not in self.extensions:
                 raise LocalProtocolError("the server did not offer STARTTLS")
         elif isinstance(command, Auth):
+            if self.authenticated:
+                # RFC 4954 §4: "no more AUTH commands may be issued in the same session".
+                raise LocalProtocolError(
+                    "already authenticated: one AUTH per session (RFC 4954 §4)"
+                )
             if command.mechanism not in self.extensions.auth_mechanisms:
                 raise LocalProtocolError(f"the server did not offer AUTH {command.mechanism}")
         elif isinstance(command, MailFrom):
@@ -293,10 +293,13 @@ class ClientConnection:
             self._check_params(command.params.keywords())
             if command.recipient.needs_smtputf8 and not self._projected_utf8:
                 raise LocalProtocolError("a non-ASCII recipient needs MAIL with SMTPUTF8")
+        elif isinstance(command, Data) and self._projected_binary:
+            # RFC 3030 §3: "BINARYMIME cannot be used with the DATA command" (503).
+            raise LocalProtocolError("a BODY=BINARYMIME message must be sent with BDAT")
 
     def _check_params(self, keywords: tuple[str, ...]) -> None:
         for keyword in keywords:
-            needed = _PARAM_EXTENSION.get(keyword, keyword)
+            needed = PARAM_EXTENSION.get(keyword, keyword)
             if needed not in self.extensions:
                 raise LocalProtocolError(f"the server did not offer {needed} for {keyword}=")
 
@@ -306,8 +309,8 @@ class ClientConnection:
         for keyword, _value in params.extra:
             if keyword not in self.extensions:
                 raise LocalProtocolError(f"the server did not offer {keyword}")
-        if params.body is not None and _BODY_EXTENSION[params.body] not in self.extensions:
-            raise LocalProtocolError(f"the server did not offer {_BODY_EXTENSION[params.body]}")
+        if params.body is not None and BODY_EXTENSION[params.body] not in self.extensions:
+            raise LocalProtocolError(f"the server did not offer {BODY_EXTENSION[params.body]}")
         if command.sender is not None and command.sender.needs_smtputf8 and not params.smtputf8:
             raise LocalProtocolError("a non-ASCII sender needs the SMTPUTF8 parameter")
         limit = self.extensions.max_size
@@ -327,6 +330,7 @@ class ClientConnection:
         self._projected = transition.positive or transition.intermediate or self._projected
         if isinstance(command, MailFrom):
             self._projected_utf8 = command.params.smtputf8
+            self._projected_binary = command.params.body is Body.BINARYMIME
 
     def _send_content(self, data: bytes) -> None:
         chunk = self._chunk
@@ -410,7 +414,10 @@ class ClientConnection:
             self._barriers -= 1
         self._advance(unit, reply, ends_message)
         if not self._in_flight and not self._queue:
-            self._projected = self.state  # resynchronise after any refusal
+            # Resynchronise after any refusal: a refused MAIL must not leave its SMTPUTF8 or
+            # BODY behind as if it were the transaction's (RFC 6531 §3.4, RFC 3030 §3).
+            self._projected = self.state
+            self._projected_utf8, self._projected_binary = self._mail_flags
         self._pump()
 
     def _advance(self, unit: object, reply: Reply, ends_message: bool) -> None:
@@ -429,6 +436,10 @@ class ClientConnection:
             if outcome is not Outcome.NEGATIVE:
                 raise RemoteProtocolError(f"server accepted out-of-sequence {unit!r}: {reply}")
             target = self.state
+            if isinstance(unit, Bdat) and self.state is State.MAIL:
+                # RFC 3030 §2: a refused chunk fails the transaction, also one pipelined
+                # behind refused recipients (the server discards its octets and resets).
+                target = State.READY
         else:
             target = transition.target(outcome)
         if target is None:
@@ -446,6 +457,8 @@ class ClientConnection:
             self.extensions = Extensions.from_reply(reply)
         elif isinstance(unit, Helo):
             self.extensions = Extensions()
+        elif isinstance(unit, MailFrom):
+            self._mail_flags = (unit.params.smtputf8, unit.params.body is Body.BINARYMIME)
         elif isinstance(unit, RcptTo):
             self.recipient_count += 1
         elif isinstance(unit, Auth | AuthResponse):

@@ -92,21 +92,17 @@ class DataReader:
         return i, b"".join(out), ended
 
     def _check(self, segment: bytes) -> None:
+        # Every rule is checked over the whole message, and the first broken one in _FAULTS
+        # order is reported: which reply a message gets must not depend on how its bytes
+        # were split into pieces (a segment can hold several faults or only one of them).
         self.size += len(segment)
-        if self.error is not None:
-            return
         if self._max_size is not None and self.size > self._max_size:
-            # RFC 1870 §6.1: 552 when the message exceeds the fixed maximum size.
-            self.error = Reply(552, "Message size exceeds fixed maximum message size", "5.3.4")
-            return
+            self._fault(_TOO_BIG)
         crlfs = segment.count(b"\r\n")
         if self._strict and (
             segment.count(b"\r") != crlfs or segment.count(b"\n") != crlfs or b"\0" in segment
         ):
-            # RFC 5321 §2.3.8, RFC 2045 §2.8; the smuggling class of bugs relies on bare line
-            # endings, and on NULs that some receivers strip.
-            self.error = Reply(550, "Message contains bare CR, LF or NUL characters", "5.6.0")
-            return
+            self._fault(_BARE)
         if self._max_line is not None:
             limit = self._max_line - 2  # RFC 5321 §4.5.3.1.6 counts the CRLF
             if crlfs == 0:
@@ -118,7 +114,21 @@ class DataReader:
                 self._line_len = len(lines[-1])
                 longest = max(longest, self._line_len)
             if longest > limit:
-                self.error = Reply(500, "Line too long in message data", "5.5.2")
+                self._fault(_LONG_LINE)
+
+    def _fault(self, reply: Reply) -> None:
+        if self.error is None or _FAULTS.index(reply) < _FAULTS.index(self.error):
+            self.error = reply
+
+
+# RFC 1870 §6.1: 552 when the message exceeds the fixed maximum size.
+_TOO_BIG = Reply(552, "Message size exceeds fixed maximum message size", "5.3.4")
+# RFC 5321 §2.3.8, RFC 2045 §2.8: the smuggling class of bugs relies on bare line endings,
+# and on NULs that some receivers strip.
+_BARE = Reply(550, "Message contains bare CR, LF or NUL characters", "5.6.0")
+# RFC 5321 §4.5.3.1.6 and §4.5.3.1.9 ("500 Line too long").
+_LONG_LINE = Reply(500, "Line too long in message data", "5.5.2")
+_FAULTS = (_TOO_BIG, _BARE, _LONG_LINE)
 
 
 class DotStuffer:

@@ -16,9 +16,10 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 
+from pymailproto.smtp._params import Body
 from pymailproto.smtp._reply import Reply
 
-__all__ = ["KNOWN_EXTENSIONS", "Extensions"]
+__all__ = ["BODY_EXTENSION", "KNOWN_EXTENSIONS", "PARAM_EXTENSION", "Extensions"]
 
 _KEYWORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*\Z")
 
@@ -35,6 +36,29 @@ KNOWN_EXTENSIONS: Mapping[str, str] = MappingProxyType(
         "CHUNKING": "RFC 3030",
         "BINARYMIME": "RFC 3030",
         "DSN": "RFC 3461",
+    }
+)
+
+
+#: The extension each MAIL/RCPT parameter belongs to (RFC 1870, 6531, 4954 §5, 3461 §4).
+PARAM_EXTENSION: Mapping[str, str] = MappingProxyType(
+    {
+        "SIZE": "SIZE",
+        "SMTPUTF8": "SMTPUTF8",
+        "AUTH": "AUTH",
+        "RET": "DSN",
+        "ENVID": "DSN",
+        "NOTIFY": "DSN",
+        "ORCPT": "DSN",
+    }
+)
+#: The extension each BODY= value needs (RFC 6152 §3: BODY itself comes with 8BITMIME;
+#: RFC 3030 §3: BINARYMIME).
+BODY_EXTENSION: Mapping[Body, str] = MappingProxyType(
+    {
+        Body.SEVENBIT: "8BITMIME",
+        Body.EIGHTBITMIME: "8BITMIME",
+        Body.BINARYMIME: "BINARYMIME",
     }
 )
 

@@ -50,7 +50,7 @@ from pymailproto.smtp._events import (
     RcptTo,
     StartTLS,
 )
-from pymailproto.smtp._extensions import Extensions
+from pymailproto.smtp._extensions import BODY_EXTENSION, PARAM_EXTENSION, Extensions
 from pymailproto.smtp._params import Body
 from pymailproto.smtp._reply import Greeting, Reply
 from pymailproto.smtp._state import CHUNK_STATES, TRANSITIONS, Outcome, State, outcome_of
@@ -63,21 +63,6 @@ DEFAULT_SERVER_EXTENSIONS = frozenset(
     {"PIPELINING", "8BITMIME", "SMTPUTF8", "ENHANCEDSTATUSCODES", "CHUNKING", "BINARYMIME", "DSN"}
 )
 _OPTIONAL = DEFAULT_SERVER_EXTENSIONS
-# The extension each MAIL/RCPT parameter belongs to (RFC 1870, 6152, 3030, 6531, 4954, 3461).
-_PARAM_EXTENSION = {
-    "SIZE": "SIZE",
-    "SMTPUTF8": "SMTPUTF8",
-    "AUTH": "AUTH",
-    "RET": "DSN",
-    "ENVID": "DSN",
-    "NOTIFY": "DSN",
-    "ORCPT": "DSN",
-}
-_BODY_EXTENSION = {
-    Body.SEVENBIT: "8BITMIME",
-    Body.EIGHTBITMIME: "8BITMIME",
-    Body.BINARYMIME: "BINARYMIME",
-}
 
 
 class _Rejected:
@@ -461,7 +446,7 @@ class ServerConnection:
 
     def _check_params(self, keywords: Sequence[str], extra: Sequence[object]) -> Reply | None:
         for keyword in keywords:
-            needed = _PARAM_EXTENSION.get(keyword)
+            needed = PARAM_EXTENSION.get(keyword)
             if needed is None or needed not in self.advertised:
                 # RFC 5321 §4.1.1.11: 555 for a parameter not recognised or not implemented.
                 return Reply(555, f"{keyword} parameter not supported", "5.5.4")
@@ -475,7 +460,7 @@ class ServerConnection:
         refusal = self._check_params([k for k in params.keywords() if k != "BODY"], params.extra)
         if refusal:
             return refusal
-        if body is not None and _BODY_EXTENSION[body] not in self.advertised:
+        if body is not None and BODY_EXTENSION[body] not in self.advertised:
             return Reply(555, f"BODY={body.value} not supported", "5.5.4")
         sender = command.sender
         if sender is not None and sender.needs_smtputf8 and not params.smtputf8:
