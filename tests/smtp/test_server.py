@@ -28,13 +28,9 @@ from pymailproto.smtp import (
     ConnectionClosed,
     Data,
     Ehlo,
-    EndOfChunk,
     EndOfMessage,
     Event,
-    Expn,
     Greeting,
-    Helo,
-    Help,
     Lhlo,
     MailFrom,
     MessageChunk,
@@ -42,11 +38,9 @@ from pymailproto.smtp import (
     Quit,
     RcptTo,
     Reply,
-    Rset,
     ServerConnection,
     StartTLS,
     State,
-    Vrfy,
 )
 
 # ---------------------------------------------------------------------------- the harness
@@ -84,11 +78,6 @@ def auto_answer(conn: ServerConnection, event: Event) -> list[Reply]:
     if isinstance(event, EndOfMessage) and conn.lmtp:
         return [Reply(250, "OK")] * conn.recipient_count  # RFC 2033 §4.2
     return [Reply(250, "OK")]
-
-
-def hold(conn: ServerConnection, event: Event) -> list[Reply] | None:
-    """Answer like auto_answer, but leave the end of a message or chunk to the test."""
-    return None if isinstance(event, EndOfMessage | EndOfChunk) else auto_answer(conn, event)
 
 
 def pump(conn: ServerConnection, answer: Answer = auto_answer) -> list[object]:
@@ -137,10 +126,6 @@ def state_of(conn: ServerConnection) -> State:
     return conn.state
 
 
-def bytewise(data: bytes) -> list[bytes]:
-    return [data[i : i + 1] for i in range(len(data))]
-
-
 def merge_chunks(events: Sequence[object]) -> list[object]:
     """Content may come in any number of MessageChunks; join consecutive ones."""
     merged: list[object] = []
@@ -158,10 +143,6 @@ def names(events: Sequence[object]) -> list[str]:
         f"refused {e.code}" if isinstance(e, Refused) else type(e).__name__
         for e in merge_chunks(events)
     ]
-
-
-def refusals(events: Sequence[object]) -> list[Refused]:
-    return [e for e in events if isinstance(e, Refused)]
 
 
 def server(**kwargs: object) -> ServerConnection:
@@ -207,10 +188,8 @@ def test_greeting_first_and_554_greeting_serves_only_quit() -> None:
     assert state_of(conn) is State.REFUSED
     events = drive(conn, b"EHLO client.test\r\nQUIT\r\n")
     assert names(events) == ["refused 503", "Quit", "ConnectionClosed"]
-    assert (
-        conn.data_to_send()
-        == b"554 go away\r\n503 Service refused; only QUIT is accepted\r\n221 Bye\r\n"
-    )
+    out = b"554 go away\r\n503 Service refused; only QUIT is accepted\r\n221 Bye\r\n"
+    assert conn.data_to_send() == out
 
 
 def test_ehlo_reply_follows_configuration() -> None:
@@ -222,14 +201,8 @@ def test_ehlo_reply_follows_configuration() -> None:
         auth_mechanisms=["plain"],
         auth_requires_tls=False,
     )
-    reply = conn.ehlo_reply("mx.test greets you")
-    assert reply.text_lines == (
-        "mx.test greets you",
-        "SIZE 0",
-        "PIPELINING",
-        "STARTTLS",
-        "AUTH PLAIN",
-    )
+    lines = ("mx.test greets you", "SIZE 0", "PIPELINING", "STARTTLS", "AUTH PLAIN")
+    assert conn.ehlo_reply("mx.test greets you").text_lines == lines
 
 
 def test_trailing_bytes_wait_for_the_owed_reply() -> None:
@@ -246,16 +219,16 @@ def test_trailing_bytes_wait_for_the_owed_reply() -> None:
 
 SAMPLES: dict[type[Command], bytes] = {
     Ehlo: b"EHLO client.test",
-    Helo: b"HELO client.test",
+    smtp.Helo: b"HELO client.test",
     Lhlo: b"LHLO client.test",
     MailFrom: b"MAIL FROM:<alice@client.test>",
     RcptTo: b"RCPT TO:<bob@mx.test>",
     Data: b"DATA",
-    Rset: b"RSET",
+    smtp.Rset: b"RSET",
     Noop: b"NOOP",
-    Help: b"HELP",
-    Vrfy: b"VRFY bob",
-    Expn: b"EXPN staff",
+    smtp.Help: b"HELP",
+    smtp.Vrfy: b"VRFY bob",
+    smtp.Expn: b"EXPN staff",
     Quit: b"QUIT",
     StartTLS: b"STARTTLS",
     Auth: b"AUTH PLAIN AGFsaWNlAHNlY3JldA==",
@@ -420,8 +393,8 @@ def test_endless_line_is_one_500_in_bounded_memory(auth: bool) -> None:
         events += drive(conn, piece)
         assert len(conn._buffer) <= limit
     events += drive(conn, b"\r\nNOOP\r\n")
+    assert [e for e in events if isinstance(e, Refused)] == [Refused(500, "5.5.2", False)]
     assert names(events) == ["refused 500", "Noop"]
-    assert refusals(events)[0].enhanced == "5.5.2"
 
 
 def test_auth_lines_may_be_12288_octets_when_auth_is_offered() -> None:
@@ -441,10 +414,7 @@ def test_auth_lines_may_be_12288_octets_when_auth_is_offered() -> None:
     assert drive(conn, b"A" * 12287 + b"\r\n") == [Refused(500, "5.5.6", False)]
     assert state_of(conn) is State.READY  # RFC 4954 §4: the exchange is cancelled
     assert names(drive(conn, b"NOOP\r\n")) == ["Noop"]
-
-
-def test_auth_line_over_512_when_auth_is_not_offered() -> None:
-    conn = ready(auth_mechanisms=["PLAIN"])  # no TLS: not offered
+    conn = ready(auth_mechanisms=["PLAIN"])  # no TLS, AUTH not offered: 512 octets
     assert drive(conn, b"AUTH PLAIN " + b"A" * 600 + b"\r\n") == [Refused(500, "5.5.2", False)]
 
 
@@ -466,7 +436,7 @@ def test_recipients_over_the_limit_get_452() -> None:
 
     events = drive(conn, b"RCPT TO:<nobody@mx.test>\r\n", RCPT, RCPT, RCPT, answer=refuse_first)
     assert names(events) == ["RcptTo", "RcptTo", "RcptTo", "refused 452"]
-    assert refusals(events) == [Refused(452, "4.5.3", False)]
+    assert events[-1] == Refused(452, "4.5.3", False)
     assert conn.recipient_count == 2
     assert state_of(conn) is State.RCPT
 

@@ -19,7 +19,7 @@ an application choose. The promises checked:
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from hypothesis import event, settings
 from hypothesis import strategies as st
@@ -127,7 +127,8 @@ class ClientServer(RuleBasedStateMachine):
         self.refused: list[int] = []  # indexes in ``sent`` of replies the server made itself
         self.handles: list[PendingReply] = []
         self.speculative: dict[int, tuple[bool, State]] = {}
-        self.draw: Any = None
+        # Hypothesis's draw while a rule that lets the server application choose is running.
+        self.draw: Callable[[st.SearchStrategy[int]], int] | None = None
 
     # ------------------------------------------------------------------ the wiring
 
