@@ -23,7 +23,7 @@ LAYERS = {
     "protocols": {"smtp", "imap", "pop3"},
     "sessions": {"servers"},
     "transports": {"sync", "aio", "threaded", "_transport"},
-    "applications": {"cli", "__main__", "_demo", "testing"},
+    "applications": {"cli", "__main__", "_demo", "_serve", "testing"},
 }
 ORDER = list(LAYERS)
 # What each layer may import from the package, besides itself.

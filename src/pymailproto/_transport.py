@@ -230,6 +230,7 @@ class ServerOptions:
     hostname: str
     max_connections: int
     timeouts: SMTPTimeouts
+    trace: Trace | None
 
     def new_session(self, peer: str) -> SMTPSession:
         """A fresh sans-IO session for one accepted connection."""
@@ -244,6 +245,7 @@ class ServerOptions:
             auth_mechanisms=mechanisms,
             auth_requires_tls=self.auth_requires_tls,
             require_auth=self.require_auth,
+            trace=self.trace,
         )
         return SMTPSession(
             conn,
@@ -259,7 +261,8 @@ class SMTPServerBase:
     ``handler`` decides what happens to mail (default: a :class:`CaptureHandler`);
     ``authenticator`` enables AUTH (offered only under TLS unless ``auth_requires_tls`` is
     False); ``ssl_context`` makes the port implicit-TLS, ``starttls_context`` offers STARTTLS;
-    ``limits`` and ``timeouts`` bound every connection; ``lmtp`` speaks LMTP.
+    ``limits`` and ``timeouts`` bound every connection; ``lmtp`` speaks LMTP; ``trace``
+    receives every connection's dialogue as ``C:``/``S:`` lines, credentials masked.
     """
 
     def __init__(
@@ -278,6 +281,7 @@ class SMTPServerBase:
         lmtp: bool = False,
         hostname: str | None = None,
         max_connections: int = 100,
+        trace: Trace | None = None,
     ) -> None:
         if require_auth and authenticator is None:
             raise ValueError("require_auth needs an authenticator")
@@ -297,6 +301,7 @@ class SMTPServerBase:
             hostname=hostname or "localhost",
             max_connections=max_connections,
             timeouts=timeouts or SMTPTimeouts(),
+            trace=trace,
         )
         #: The handler receiving mail (the default CaptureHandler when none was given).
         self.handler = self.options.handler

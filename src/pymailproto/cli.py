@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from pathlib import Path
 
-from pymailproto import __version__, _demo
+from pymailproto import __version__, _demo, _serve
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -19,7 +20,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo",
         help="run an SMTP conversation between our client and server in memory and print it",
     )
+    serve = commands.add_parser("serve", help="run a local mail server (SMTP, submission)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
+    serve.add_argument("--smtp-port", type=int, default=2525, help="SMTP port (2525)")
+    serve.add_argument(
+        "--submission-port", type=int, help="also serve submission with STARTTLS + AUTH"
+    )
+    serve.add_argument("--tls-cert", type=Path, help="certificate chain (PEM) for STARTTLS")
+    serve.add_argument("--tls-key", type=Path, help="private key (PEM) for --tls-cert")
+    serve.add_argument("--maildir", type=Path, help="deliver into Maildirs under DIR")
+    serve.add_argument(
+        "--user", action="append", default=[], metavar="NAME:PASSWORD", help="a login (repeat)"
+    )
+    serve.add_argument("--trace", action="store_true", help="print the SMTP dialogues")
     args = parser.parse_args(argv)
     if args.command == "demo":
         _demo.run()
-    return 0
+        return 0
+    try:
+        users = dict(_serve.parse_user(u) for u in args.user)
+    except ValueError as exc:
+        parser.error(str(exc))
+    config = _serve.ServeConfig(
+        host=args.host,
+        smtp_port=args.smtp_port,
+        submission_port=args.submission_port,
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
+        maildir=args.maildir,
+        users=users,
+        trace=args.trace,
+    )
+    return _serve.main(config)

@@ -5,6 +5,7 @@ Transports (``pymailproto.sync``, ``.threaded``, ``.aio``) run these sessions ov
 
 from __future__ import annotations
 
+from pymailproto.servers._maildir_handler import MaildirHandler
 from pymailproto.servers._smtp_handlers import CaptureHandler, Envelope, SinkHandler, SMTPHandler
 from pymailproto.servers._smtp_session import HookCall, SMTPSession, describe
 
@@ -12,6 +13,7 @@ __all__ = [
     "CaptureHandler",
     "Envelope",
     "HookCall",
+    "MaildirHandler",
     "SMTPHandler",
     "SMTPSession",
     "SinkHandler",

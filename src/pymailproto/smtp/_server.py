@@ -24,7 +24,7 @@ acceptable, whether credentials are right, what to do with the message -- arrive
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from pymailproto._buffer import LineTooLong, ReceiveBuffer
 from pymailproto._limits import SMTPLimits, SMTPTimeouts
@@ -114,6 +114,7 @@ class ServerConnection:
         auth_requires_tls: bool = True,
         require_auth: bool = False,
         strict_line_endings: bool = True,
+        trace: Callable[[str], None] | None = None,
     ) -> None:
         offered = {name.upper() for name in extensions}
         unknown = offered - _OPTIONAL
@@ -131,6 +132,9 @@ class ServerConnection:
         self.auth_requires_tls = auth_requires_tls
         self.require_auth = require_auth
         self.strict_line_endings = strict_line_endings
+        #: Called with each ``C: ...``/``S: ...`` line, credentials masked and message
+        #: content summarised (a callback, not I/O: the core stays pure).
+        self.trace = trace
 
         self.state = State.GREETING
         #: The extensions the last positive EHLO/LHLO reply advertised (empty after HELO).
@@ -326,6 +330,10 @@ class ServerConnection:
             raise LocalProtocolError(f"a reply line exceeds {limit} octets (RFC 5321 §4.5.3.1.5)")
         self._out += data * copies
         self.state = target
+        if self.trace is not None:
+            for _ in range(copies):
+                for line in data.decode("utf-8", "replace").split("\r\n")[:-1]:
+                    self.trace("S: " + line)
 
     # ------------------------------------------------------------------ commands
 
@@ -352,6 +360,8 @@ class ServerConnection:
                 self.state = State.CLOSED
                 return ConnectionClosed()
             return NEED_DATA
+        if self.trace is not None:
+            self.trace("C: " + _masked(raw, in_auth))
         if in_auth:
             try:
                 event: Command = parse_auth_response(raw)
@@ -497,6 +507,7 @@ class ServerConnection:
             self._buffer.take(consumed)
             self._data_done = ended
             if content:
+                self._trace_content(len(content))
                 return MessageChunk(content)  # the end, if reached, comes on the next call
             if not ended:
                 if self._peer_closed:
@@ -505,11 +516,17 @@ class ServerConnection:
                 return NEED_DATA
         self._reader = None
         self._data_done = False
+        if self.trace is not None:
+            self.trace("C: .")
         if reader.error is not None:
             # The whole message is refused; this is not counted as a bad command.
             self._owed = _Rejected(State.READY, self._end_replies(last=True))
             raise RemoteProtocolError(reader.error.text_lines[0], self._for_client(reader.error))
         return self._end_of_message()
+
+    def _trace_content(self, size: int) -> None:
+        if self.trace is not None:
+            self.trace(f"C: [{size} octets of message data]")
 
     def _end_replies(self, last: bool) -> int:
         """How many replies the end of data (or of a BDAT chunk) is owed."""
@@ -544,6 +561,7 @@ class ServerConnection:
                     return ConnectionClosed()
                 return NEED_DATA
             if self._chunk_error is None:
+                self._trace_content(len(data))
                 return MessageChunk(data)
             if self._chunk_left:
                 return self._next_chunk_event()
@@ -573,3 +591,14 @@ def _sequence_error(state: State, command: Command) -> Reply:
     if isinstance(command, RcptTo):
         return Reply(503, "Need MAIL before RCPT", "5.5.1")
     return Reply(503, "Bad sequence of commands", "5.5.1")
+
+
+def _masked(line: bytes, in_auth: bool) -> str:
+    """A received line for the trace, with SASL data replaced (RFC 4954 payloads are secrets)."""
+    if in_auth:
+        return "*" if line == b"*" else "[credentials]"
+    text = line.decode("utf-8", "replace")
+    words = text.split(" ")
+    if words[0].upper() == "AUTH" and len(words) > 2:
+        return f"{words[0]} {words[1]} [credentials]"
+    return text
