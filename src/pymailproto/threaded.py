@@ -11,9 +11,11 @@ import os
 import socket
 import threading
 
+from pymailproto._transport import RelayTarget
+from pymailproto.sync._relay import RelayHandler
 from pymailproto.sync._server import SMTPServer as _BlockingSMTPServer
 
-__all__ = ["SMTPServer"]
+__all__ = ["RelayHandler", "RelayTarget", "SMTPServer"]
 
 
 class SMTPServer(_BlockingSMTPServer):

@@ -6,7 +6,9 @@ performs TLS and enforces timeouts.
 
 from __future__ import annotations
 
+from pymailproto._transport import RelayTarget
+from pymailproto.aio._relay import RelayHandler
 from pymailproto.aio._server import SMTPServer
 from pymailproto.aio._smtp import SMTPClient
 
-__all__ = ["SMTPClient", "SMTPServer"]
+__all__ = ["RelayHandler", "RelayTarget", "SMTPClient", "SMTPServer"]

@@ -6,7 +6,9 @@ enforces timeouts.
 
 from __future__ import annotations
 
+from pymailproto._transport import RelayTarget
+from pymailproto.sync._relay import RelayHandler
 from pymailproto.sync._server import SMTPServer
 from pymailproto.sync._smtp import SMTPClient
 
-__all__ = ["SMTPClient", "SMTPServer"]
+__all__ = ["RelayHandler", "RelayTarget", "SMTPClient", "SMTPServer"]
