@@ -65,6 +65,12 @@ DEFAULT_SERVER_EXTENSIONS = frozenset(
 _OPTIONAL = DEFAULT_SERVER_EXTENSIONS
 
 
+# Octets each extension adds to the MAIL/RCPT command line limit: RFC 1870 §3 item 5 (SIZE),
+# RFC 4954 §3 item 5 (AUTH=), RFC 6531 §3.1 item 5 (SMTPUTF8), RFC 3030 §3 item 8
+# (BODY=BINARYMIME), RFC 3461 §5.4 (DSN: lines of at least 1036 octets).
+_LINE_ALLOWANCE = {"SIZE": 26, "AUTH": 500, "SMTPUTF8": 10, "BINARYMIME": 16, "DSN": 524}
+
+
 class _Rejected:
     """The unit a conn-generated error reply answers; remembers where the state goes.
 
@@ -344,7 +350,7 @@ class ServerConnection:
         auth_possible = in_auth or self.auth_offered
         limit = self.limits.max_auth_line if auth_possible else self.limits.max_command_line
         try:
-            raw = self._buffer.next_line(max(limit, self.limits.max_command_line))
+            raw = self._buffer.next_line(max(limit, self._mail_line_limit()))
         except LineTooLong:
             # RFC 4954 §4: a line of the exchange -- a response, or the AUTH command with its
             # initial response -- longer than the buffer fails AUTH with 500 5.5.6.
@@ -376,7 +382,12 @@ class ServerConnection:
             command = parse_command(line, lmtp=self.lmtp)
         except CommandError as exc:
             return self._reject(exc.reply)
-        if len(raw) + 2 > self.limits.max_command_line and not isinstance(command, Auth):
+        line_limit = (
+            self._mail_line_limit()
+            if isinstance(command, MailFrom | RcptTo)
+            else self.limits.max_command_line
+        )
+        if len(raw) + 2 > line_limit and not isinstance(command, Auth):
             return self._reject(Reply(500, "Line too long", "5.5.2"))
         refusal = self._check(command)
         if isinstance(command, Bdat):
@@ -384,6 +395,11 @@ class ServerConnection:
         if refusal is not None:
             return self._reject(refusal)
         return self._owe(command)
+
+    def _mail_line_limit(self) -> int:
+        """The MAIL/RCPT line limit: 512 plus what each advertised extension adds to it."""
+        extra = sum(n for name, n in _LINE_ALLOWANCE.items() if name in self.advertised)
+        return self.limits.max_command_line + extra
 
     def _owe(self, command: Command) -> Command:
         self._owed = command
