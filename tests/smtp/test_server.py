@@ -613,3 +613,21 @@ def test_only_421_may_be_sent_unasked() -> None:
     assert state_of(conn) is State.CLOSED
     assert conn.data_to_send() == b"421 mx.test shutting down\r\n"
     assert conn.next_event() == ConnectionClosed()
+
+
+def test_trace_shows_the_dialogue_with_secrets_masked() -> None:
+    lines: list[str] = []
+    conn = ready(auth_mechanisms=["PLAIN", "LOGIN"], tls_active=True, trace=lines.append)
+    lines.clear()
+    drive(conn, b"AUTH LOGIN\r\n", b"*\r\n", b"AUTH LOGIN\r\n", b"c2VjcmV0\r\n")
+    drive(conn, b"AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n", MAIL, RCPT, b"DATA\r\n.x\r\n.\r\n")
+    drive(conn, MAIL, RCPT, b"BDAT 2 LAST\r\nhi")
+    assert lines == [
+        *["C: AUTH LOGIN", "S: 334 ", "C: *", "S: 501 Cancelled"],
+        *["C: AUTH LOGIN", "S: 334 ", "C: [credentials]", "S: 235 OK"],
+        *["C: AUTH PLAIN [credentials]", "S: 503 5.5.1 Already authenticated"],
+        *["C: MAIL FROM:<alice@client.test>", "S: 250 OK", "C: RCPT TO:<bob@mx.test>", "S: 250 OK"],
+        *["C: DATA", "S: 354 Go ahead", "C: [3 octets of message data]", "C: .", "S: 250 OK"],
+        *["C: MAIL FROM:<alice@client.test>", "S: 250 OK", "C: RCPT TO:<bob@mx.test>", "S: 250 OK"],
+        *["C: BDAT 2 LAST", "C: [2 octets of message data]", "S: 250 OK"],
+    ]

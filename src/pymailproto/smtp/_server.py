@@ -387,7 +387,8 @@ class ServerConnection:
             if isinstance(command, MailFrom | RcptTo)
             else self.limits.max_command_line
         )
-        if len(raw) + 2 > line_limit and not isinstance(command, Auth):
+        # RFC 4954 §4: only AUTH, and only where it is offered, gets the longer allowance.
+        if len(raw) + 2 > line_limit and not (isinstance(command, Auth) and auth_possible):
             return self._reject(Reply(500, "Line too long", "5.5.2"))
         refusal = self._check(command)
         if isinstance(command, Bdat):
@@ -437,9 +438,6 @@ class ServerConnection:
             # RFC 2920 §3.2 item 3 and RFC 5321 §3.3: no valid recipient, no 354. RFC 2033
             # §4.2: in LMTP such a DATA "MUST fail with a 503 reply code".
             return Reply(503 if self.lmtp else 554, "No valid recipients", "5.5.1")
-        if state is State.BDAT and isinstance(command, Data):
-            # RFC 3030 §2: DATA and BDAT cannot be mixed in one transaction.
-            return Reply(503, "DATA after BDAT in one transaction", "5.5.1")
         if self.require_auth and not self.authenticated and isinstance(command, MailFrom):
             return Reply(530, "Authentication required", "5.7.0")  # RFC 4954 §6
         if isinstance(command, StartTLS):
@@ -470,34 +468,31 @@ class ServerConnection:
             return Reply(504, "Unrecognized authentication type", "5.5.4")  # RFC 4954 §4
         return None
 
-    def _check_params(self, keywords: Sequence[str], extra: Sequence[object]) -> Reply | None:
+    def _check_params(self, keywords: Sequence[str]) -> Reply | None:
+        # keywords() includes unknown (extra) parameters: they have no extension, so 555.
         for keyword in keywords:
             needed = PARAM_EXTENSION.get(keyword)
             if needed is None or needed not in self.advertised:
                 # RFC 5321 §4.1.1.11: 555 for a parameter not recognised or not implemented.
                 return Reply(555, f"{keyword} parameter not supported", "5.5.4")
-        if extra:
-            return Reply(555, "Unsupported parameter", "5.5.4")
         return None
 
     def _check_mail(self, command: MailFrom) -> Reply | None:
         params = command.params
         body = params.body
-        refusal = self._check_params([k for k in params.keywords() if k != "BODY"], params.extra)
+        refusal = self._check_params([k for k in params.keywords() if k != "BODY"])
         if refusal:
             return refusal
         if body is not None and BODY_EXTENSION[body] not in self.advertised:
             return Reply(555, f"BODY={body.value} not supported", "5.5.4")
-        sender = command.sender
-        if sender is not None and sender.needs_smtputf8 and not params.smtputf8:
-            return Reply(553, "Non-ASCII address requires SMTPUTF8", "5.6.7")
+        # A non-ASCII sender without SMTPUTF8 never gets here: the parser answers 553 5.6.7.
         if params.size is not None:
             # RFC 1870 §6.1: refuse at MAIL when the declared size is over the limit.
             return self._check_size(params.size)
         return None
 
     def _check_rcpt(self, command: RcptTo) -> Reply | None:
-        refusal = self._check_params(command.params.keywords(), command.params.extra)
+        refusal = self._check_params(command.params.keywords())
         if refusal:
             return refusal
         smtputf8 = bool(self.mail and self.mail.params.smtputf8)
@@ -606,6 +601,9 @@ def _sequence_error(state: State, command: Command) -> Reply:
         return Reply(503, "Nested MAIL command", "5.5.1")
     if isinstance(command, RcptTo):
         return Reply(503, "Need MAIL before RCPT", "5.5.1")
+    if isinstance(command, Data) and state is State.BDAT:
+        # RFC 3030 §2: DATA and BDAT cannot be mixed in one transaction.
+        return Reply(503, "DATA after BDAT in one transaction", "5.5.1")
     return Reply(503, "Bad sequence of commands", "5.5.1")
 
 
