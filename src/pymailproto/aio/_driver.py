@@ -113,6 +113,13 @@ async def serve_connection(
         while True:
             step = steps.send(answer)
             answer = None
+            if isinstance(step, HookCall):
+                # Replies wait until the session needs input, so pipelined commands are
+                # answered in one write (RFC 2920 §3.2), not one small packet each.
+                answer = hook(options.handler, session, step)
+                if inspect.isawaitable(answer):
+                    answer = await answer
+                continue
             if step is IO.START_TLS:
                 # Pause before the 220 goes out: a quick client's ClientHello must reach the
                 # TLS layer, not the plaintext stream buffer.
@@ -125,10 +132,6 @@ async def serve_connection(
             elif step is IO.START_TLS:
                 assert options.starttls_context is not None
                 await stream.start_tls(options.starttls_context, server_side=True, host=None)
-            elif isinstance(step, HookCall):
-                answer = hook(options.handler, session, step)
-                if inspect.isawaitable(answer):
-                    answer = await answer
     except StopIteration:
         with contextlib.suppress(OSError, asyncio.TimeoutError):
             await stream.write(conn.data_to_send(), conn.timeout)

@@ -31,6 +31,8 @@ class BlockingStream:
         source_address: tuple[str, int] | None = None,
     ) -> BlockingStream:
         sock = socket.create_connection((host, port), timeout, source_address)
+        # Writes are already batched per protocol step; Nagle would only add delay.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             if ssl_context is not None:
                 sock = ssl_context.wrap_socket(sock, server_hostname=host)

@@ -29,6 +29,11 @@ def serve_connection(sock: socket.socket, session: SMTPSession, options: ServerO
         while True:
             step = steps.send(answer)
             answer = None
+            if isinstance(step, HookCall):
+                # Replies wait until the session needs input, so pipelined commands are
+                # answered in one write (RFC 2920 §3.2), not one small packet each.
+                answer = hook(options.handler, session, step)
+                continue
             out = conn.data_to_send()
             if out:
                 sock.settimeout(conn.timeout)
@@ -40,8 +45,6 @@ def serve_connection(sock: socket.socket, session: SMTPSession, options: ServerO
                 assert options.starttls_context is not None
                 sock.settimeout(conn.timeout)
                 sock = options.starttls_context.wrap_socket(sock, server_side=True)
-            elif isinstance(step, HookCall):
-                answer = hook(options.handler, session, step)
     except StopIteration:
         with contextlib.suppress(OSError):
             sock.sendall(conn.data_to_send())
@@ -123,6 +126,8 @@ class SMTPServer(SMTPServerBase):
         return sock, f"{address[0]}:{address[1]}"
 
     def _serve(self, sock: socket.socket, peer: str) -> None:
+        # Replies are batched per read; Nagle would only add delay (asyncio sets this too).
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             if self.options.ssl_context is not None:
                 sock.settimeout(_HANDSHAKE_TIMEOUT)
