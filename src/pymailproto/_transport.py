@@ -7,6 +7,7 @@ here once, so ``sync`` and ``aio`` differ only in how they wait.
 
 from __future__ import annotations
 
+import logging
 import socket
 import ssl
 from collections.abc import Callable, Sequence
@@ -33,10 +34,14 @@ __all__ = [
     "SMTPServerBase",
     "ServerOptions",
     "Trace",
+    "await_hook",
     "hook",
+    "hook_failed",
     "relay_reply",
     "timeout_reply",
 ]
+
+_log = logging.getLogger("pymailproto.server")
 
 #: A trace sink: receives one ``C: ...`` or ``S: ...`` line at a time, secrets masked.
 Trace = Callable[[str], None]
@@ -311,9 +316,33 @@ class SMTPServerBase:
 
 
 def hook(handler: object, session: SMTPSession, call: HookCall) -> Any:
-    """Call ``handler.<name>(session, *args)``; a handler without that hook answers None."""
+    """Call ``handler.<name>(session, *args)``; a handler without that hook answers None.
+
+    A hook that raises is logged and answered like a local error (:func:`hook_failed`), so
+    one broken handler call never takes the server down. A coroutine is returned as is for
+    the asyncio transport to await (through :func:`await_hook`).
+    """
     method = getattr(handler, call.name, None)
-    return None if method is None else method(session, *call.args)
+    if method is None:
+        return None
+    try:
+        return method(session, *call.args)
+    except Exception:
+        return hook_failed(call)
+
+
+async def await_hook(call: HookCall, answer: Any) -> Any:
+    """Await an async hook's answer with the same failure handling as :func:`hook`."""
+    try:
+        return await answer
+    except Exception:
+        return hook_failed(call)
+
+
+def hook_failed(call: HookCall) -> Reply:
+    """Log the exception being handled; answer 451 4.3.0 (RFC 3463 X.3.0, a local error)."""
+    _log.exception("handler hook %s failed", call.name)
+    return Reply(451, "Local error in processing", "4.3.0")
 
 
 def timeout_reply() -> Reply:

@@ -57,6 +57,8 @@ class SMTPServer(_BlockingSMTPServer):
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop accepting, wait up to ``timeout`` for connections, then close the rest."""
+        if self._listener is None:
+            return  # never started, or already stopped
         super().stop()
         acceptor = getattr(self, "_acceptor", None)
         if acceptor is not None:

@@ -397,7 +397,7 @@ def test_rcpt_params_from_params(text: str, expected: RcptParams) -> None:
         [("ORCPT", ";a@b")],
         [("ORCPT", "rfc 822;a@b")],
         [("ORCPT", "rfc822;a+0Ab")],
-        [("ORCPT", "rfc822;+C3+A9")],  # printable US-ASCII only (RFC 3461 §4.2)
+        [("ORCPT", "rfc822;+0A")],  # no control characters, even xtext-encoded
         [("ORCPT", "rfc822;a=b")],
         [("ORCPT", "rfc822;" + "x" * 494)],  # 501 characters
         [("NOTIFY", "NEVER"), ("notify", "NEVER")],
@@ -474,3 +474,20 @@ def test_rcpt_params_round_trip(params: RcptParams) -> None:
     wire = format_params(params.to_params())
     assert RcptParams.from_params(parse_params(wire)) == params
     assert RcptParams.from_params(params.to_params()) == params
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("rfc822;j+C3+B6s+C3+A9@relay.test", ("rfc822", "jösé@relay.test")),  # Postfix
+        ("utf-8;jösé@x.test", ("utf-8", "jösé@x.test")),  # RFC 6533 unitext
+        ("utf-8;j\\x{00F6}s\\x{00E9}@x.test", ("utf-8", "jösé@x.test")),  # RFC 6533 escapes
+    ],
+)
+def test_utf8_original_recipients_are_read(value: str, expected: tuple[str, str]) -> None:
+    assert RcptParams.from_params([("ORCPT", value)]).orcpt == expected
+
+
+def test_bad_unicode_escape_in_orcpt() -> None:
+    with pytest.raises(ParameterError):
+        RcptParams.from_params([("ORCPT", "utf-8;a\\x{D800}@x.test")])

@@ -8,7 +8,7 @@ import inspect
 import ssl
 from typing import Any, TypeVar
 
-from pymailproto._transport import ServerOptions, hook, timeout_reply
+from pymailproto._transport import ServerOptions, await_hook, hook, timeout_reply
 from pymailproto.errors import LocalProtocolError, RemoteProtocolError
 from pymailproto.servers import HookCall, SMTPSession
 from pymailproto.smtp import ClientConnection, State
@@ -118,7 +118,7 @@ async def serve_connection(
                 # answered in one write (RFC 2920 §3.2), not one small packet each.
                 answer = hook(options.handler, session, step)
                 if inspect.isawaitable(answer):
-                    answer = await answer
+                    answer = await await_hook(step, answer)
                 continue
             if step is IO.START_TLS:
                 # Pause before the 220 goes out: a quick client's ClientHello must reach the

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from email.message import Message
 from types import TracebackType
@@ -10,7 +11,7 @@ from typing import TypeVar
 from pymailproto._tlsmode import TLSMode
 from pymailproto._transport import SMTPClientBase
 from pymailproto.aio._driver import AsyncStream, run
-from pymailproto.errors import LocalProtocolError
+from pymailproto.errors import LocalProtocolError, RemoteProtocolError
 from pymailproto.smtp import Address, Extensions, Reply
 from pymailproto.smtp._params import MailParams, RcptParams
 from pymailproto.smtp._procedures import Procedure
@@ -19,6 +20,8 @@ from pymailproto.smtp._results import SendResult
 __all__ = ["SMTPClient"]
 
 T = TypeVar("T")
+# Failures after which the connection is unusable (3.10's asyncio.TimeoutError is no OSError).
+_BROKEN = (OSError, RemoteProtocolError, asyncio.TimeoutError)
 
 
 class SMTPClient(SMTPClientBase):
@@ -125,4 +128,10 @@ class SMTPClient(SMTPClientBase):
         if self._stream is None:
             raise LocalProtocolError("not connected; call connect() or use 'with'")
         o = self._front.options
-        return await run(procedure, self._front.conn, self._stream, o.ssl_context, o.host)
+        try:
+            return await run(procedure, self._front.conn, self._stream, o.ssl_context, o.host)
+        except _BROKEN:
+            # The connection is unusable now (reset, timeout, garbage): close it, so that
+            # leaving a ``with`` block does not try to QUIT over it.
+            await self.close()
+            raise

@@ -81,7 +81,7 @@ class SMTPHandler:
         return None
 
     def handle_rset(self, session: object) -> None:
-        """The transaction was abandoned (RSET, EHLO, or a refused message)."""
+        """The client sent RSET: the transaction in progress, if any, is abandoned."""
 
     def handle_quit(self, session: object) -> None:
         """The client said QUIT."""

@@ -86,6 +86,7 @@ class SMTPSession:
         self.auth_user: str | None = None
         self._mechanism: ServerMechanism | None = None
         self._content: list[bytes] = []
+        self._failure: Reply | None = None  # a handler failed while content streamed in
 
     def run(self) -> Generator[SessionStep, Any, None]:
         """Serve the connection until QUIT, a fatal error, or the client going away."""
@@ -111,10 +112,14 @@ class SMTPSession:
             assert isinstance(event, Event)
             yield from self._handle(event)
 
+    def _send(self, reply: Reply) -> None:
+        """Send a reply, without an enhanced code unless one was negotiated (RFC 2034 §3)."""
+        if reply.enhanced and "ENHANCEDSTATUSCODES" not in self.conn.advertised:
+            reply = Reply(reply.code, reply.text_lines)
+        self.conn.send(reply)
+
     def _reply(self, code: int, text: str, enhanced: str | None = None) -> Reply:
-        """A reply with the enhanced code only when it was negotiated (RFC 2034 §3)."""
-        if "ENHANCEDSTATUSCODES" not in self.conn.advertised:
-            enhanced = None
+        """A reply of the session's own (its enhanced code is dropped by :meth:`_send`)."""
         return Reply(code, text, enhanced)
 
     def _handle(self, event: Event) -> Generator[SessionStep, Any, None]:
@@ -122,24 +127,26 @@ class SMTPSession:
         if isinstance(event, MessageChunk):
             if self.collect_content:
                 self._content.append(bytes(event.data))
-            yield HookCall("handle_data_chunk", (event.data,))
+            failed = yield HookCall("handle_data_chunk", (event.data,))
+            if isinstance(failed, Reply) and self._failure is None:
+                self._failure = failed  # answered at the end of the message
         elif isinstance(event, Bdat):
             return
         elif isinstance(event, EndOfChunk):
-            conn.send(self._reply(250, f"{event.size} octets received", "2.0.0"))
+            self._send(self._reply(250, f"{event.size} octets received", "2.0.0"))
         elif isinstance(event, EndOfMessage):
             yield from self._end_of_message()
         elif isinstance(event, Ehlo | Lhlo):
             self._abandon()
             reply = yield HookCall("handle_ehlo", (event.domain,))
-            conn.send(reply or conn.ehlo_reply(f"{conn.hostname} greets {event.domain}"))
+            self._send(reply or conn.ehlo_reply(f"{conn.hostname} greets {event.domain}"))
         elif isinstance(event, Helo):
             self._abandon()
             reply = yield HookCall("handle_ehlo", (event.domain,))
-            conn.send(reply or Reply(250, conn.hostname))
+            self._send(reply or Reply(250, conn.hostname))
         elif isinstance(event, MailFrom):
             reply = yield HookCall("handle_mail", (event,))
-            conn.send(reply or self._reply(250, "Sender OK", "2.1.0"))
+            self._send(reply or self._reply(250, "Sender OK", "2.1.0"))
             if conn.state is State.MAIL:
                 self.envelope = Envelope(
                     mail_from="" if event.sender is None else str(event.sender),
@@ -153,27 +160,27 @@ class SMTPSession:
         elif isinstance(event, RcptTo):
             reply = yield HookCall("handle_rcpt", (event,))
             reply = reply or self._reply(250, "Recipient OK", "2.1.5")
-            conn.send(reply)
+            self._send(reply)
             if reply.is_positive:
                 self.envelope.rcpt_to.append(str(event.recipient))
                 self.envelope.rcpts.append(event)
         elif isinstance(event, Data):
-            conn.send(Reply(354, "End data with <CR><LF>.<CR><LF>"))
+            self._send(Reply(354, "End data with <CR><LF>.<CR><LF>"))
         elif isinstance(event, Rset):
             self._abandon()
             yield HookCall("handle_rset", ())
-            conn.send(self._reply(250, "Flushed", "2.0.0"))
+            self._send(self._reply(250, "Flushed", "2.0.0"))
         elif isinstance(event, Quit):
             yield HookCall("handle_quit", ())
-            conn.send(self._reply(221, f"{conn.hostname} closing connection", "2.0.0"))
+            self._send(self._reply(221, f"{conn.hostname} closing connection", "2.0.0"))
         elif isinstance(event, StartTLS):
-            conn.send(Reply(220, "Ready to start TLS"))
+            self._send(Reply(220, "Ready to start TLS"))
             if conn.state is State.CONNECTED and not conn.starttls_injected:
                 yield IO.START_TLS
         elif isinstance(event, Auth | AuthResponse):
-            conn.send(self._authenticate(event))
+            self._send(self._authenticate(event))
         else:
-            conn.send(self._other(event))
+            self._send(self._other(event))
 
     def _other(self, event: Event) -> Reply:
         if isinstance(event, Noop):
@@ -191,7 +198,11 @@ class SMTPSession:
         conn = self.conn
         self.envelope.data = b"".join(self._content)
         self._content = []
-        answer = yield HookCall("handle_message", (self.envelope,))
+        failure, self._failure = self._failure, None
+        if failure is not None:
+            answer: Any = failure
+        else:
+            answer = yield HookCall("handle_message", (self.envelope,))
         if conn.lmtp:
             # RFC 2033 §4.2: one reply per accepted recipient, in RCPT order.
             count = conn.recipient_count
@@ -202,11 +213,11 @@ class SMTPSession:
             if len(replies) != count:
                 raise ValueError(f"handle_message returned {len(replies)} replies for {count}")
             for reply in replies:
-                conn.send(reply)
+                self._send(reply)
             return
         if isinstance(answer, list):
             raise ValueError("handle_message returns a list of replies only in LMTP")
-        conn.send(answer or self._accepted())
+        self._send(answer or self._accepted())
 
     def _accepted(self) -> Reply:
         return self._reply(250, f"Message accepted ({len(self.envelope.data)} octets)", "2.0.0")
@@ -235,6 +246,7 @@ class SMTPSession:
     def _abandon(self) -> None:
         self._content = []
         self._mechanism = None
+        self._failure = None
 
 
 def describe(envelope: Envelope) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import email.policy
 import email.utils
+import re
 from dataclasses import dataclass
 from email.message import Message
 
@@ -19,7 +20,13 @@ from pymailproto.errors import LocalProtocolError
 from pymailproto.smtp._address import Address, AddressError
 from pymailproto.smtp._params import Body
 
-__all__ = ["MessageTraits", "classify", "envelope_from_headers", "message_bytes"]
+__all__ = [
+    "MessageTraits",
+    "canonical_line_endings",
+    "classify",
+    "envelope_from_headers",
+    "message_bytes",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +54,16 @@ def classify(data: bytes) -> MessageTraits:
     if b"\x00" in data or _has_long_line(data) or _has_bare_line_end(data):
         body = Body.BINARYMIME
     return MessageTraits(len(data), body, not headers.isascii())
+
+
+_BARE_LF = re.compile(rb"(?<!\r)\n")
+
+
+def canonical_line_endings(data: bytes) -> bytes:
+    """Text with every bare LF made CRLF (RFC 5321 §2.3.8; RFC 3030 §3: BDAT text too)."""
+    if data.count(b"\n") == data.count(b"\r\n"):
+        return data
+    return _BARE_LF.sub(b"\r\n", data)
 
 
 def _has_long_line(data: bytes) -> bool:

@@ -87,6 +87,11 @@ _ATOM = re.compile("[A-Za-z0-9!#$%&'*+\\-/=?^_`{|}~]+")
 # RFC 3461 §4.2, §4.4: ENVID and the ORCPT address "MUST consist entirely of printable (graphic
 # and white space) characters from the US-ASCII repertoire" before xtext encoding.
 _PRINTABLE = re.compile("[\x20-\x7e]*")
+# RFC 6533 §3 lets SMTPUTF8 sessions carry UTF-8 original recipients (addr-type "utf-8", raw
+# or \x{HHHH}-escaped), and Postfix sends "rfc822;" with xtext-encoded UTF-8 octets; both are
+# accepted when reading. Control characters never are.
+_ORCPT_ADDRESS = re.compile("[\x20-\x7e\u00a0-\ud7ff\ue000-\U0010ffff]*")
+_UNICODE_ESCAPE = re.compile(r"\\x\{([0-9A-Fa-f]{2,6})\}")
 
 _E = TypeVar("_E", bound=enum.Enum)
 
@@ -130,6 +135,24 @@ def xtext_decode(value: str) -> str:
         return octets.decode("utf-8")
     except UnicodeDecodeError:
         raise ParameterError(f"xtext {value!r} does not decode to UTF-8 (RFC 3461 §4)") from None
+
+
+def _decode_orcpt_address(value: str) -> str:
+    """An ORCPT address: xtext (RFC 3461 §4.2), or RFC 6533 utf-8-addr-unitext/-xtext."""
+    if value.isascii() and "\\x{" not in value:
+        return xtext_decode(value)
+    ascii_part = _UNICODE_ESCAPE.sub(lambda m: _code_point(m.group(1)), value)
+    out = []
+    for run in re.split(r"([^\x00-\x7f]+)", ascii_part):
+        out.append(run if not run.isascii() else xtext_decode(run))
+    return "".join(out)
+
+
+def _code_point(hexdigits: str) -> str:
+    point = int(hexdigits, 16)
+    if point < 0x80 or 0xD800 <= point <= 0xDFFF or point > 0x10FFFF:
+        raise ParameterError(f"invalid \\x{{{hexdigits}}} in ORCPT (RFC 6533 §3)")
+    return chr(point)
 
 
 # --- the generic grammar -------------------------------------------------------------------
@@ -380,8 +403,8 @@ class RcptParams:
             addr_type, address = self.orcpt
             if not _ATOM.fullmatch(addr_type):
                 raise ParameterError(f"invalid ORCPT addr-type {addr_type!r} (RFC 3461 §4.2)")
-            if not _PRINTABLE.fullmatch(address):
-                raise ParameterError("ORCPT address must be printable US-ASCII (RFC 3461 §4.2)")
+            if not _ORCPT_ADDRESS.fullmatch(address):
+                raise ParameterError("ORCPT address must be printable text (RFC 3461 §4.2)")
             if len(addr_type) + 1 + len(xtext_encode(address)) > MAX_ORCPT:
                 raise ParameterError(f"ORCPT longer than {MAX_ORCPT} characters (RFC 3461 §4.2)")
         object.__setattr__(self, "extra", _check_extra(self.extra, _RCPT_KEYWORDS))
@@ -408,7 +431,7 @@ class RcptParams:
             addr_type, semicolon, xtext = _required(keyword, value).partition(";")
             if not semicolon:
                 raise ParameterError('ORCPT must be addr-type ";" xtext (RFC 3461 §4.2)')
-            orcpt = (addr_type, xtext_decode(xtext))
+            orcpt = (addr_type, _decode_orcpt_address(xtext))
         return cls(notify=notify, orcpt=orcpt, extra=tuple(collected.values()))
 
     def to_params(self) -> list[tuple[str, str | None]]:

@@ -44,7 +44,12 @@ from pymailproto.smtp._events import (
     StartTLS,
 )
 from pymailproto.smtp._extensions import Extensions
-from pymailproto.smtp._message import classify, envelope_from_headers, message_bytes
+from pymailproto.smtp._message import (
+    canonical_line_endings,
+    classify,
+    envelope_from_headers,
+    message_bytes,
+)
 from pymailproto.smtp._params import Body, MailParams, RcptParams
 from pymailproto.smtp._reply import Reply
 from pymailproto.smtp._results import (
@@ -173,7 +178,7 @@ def authenticate(
     if not conn.tls_active and not allow_plaintext:
         raise LocalProtocolError(
             "refusing to authenticate over an unencrypted connection; use TLS, or pass "
-            "allow_plaintext=True if the network is trusted"
+            "allow_plaintext_auth=True to the client if the network is trusted"
         )
     if mech.name not in conn.extensions.auth_mechanisms:
         raise MissingExtension(f"AUTH {mech.name}", "to authenticate")
@@ -211,6 +216,10 @@ def send_message(
     """
     if not recipients:
         raise LocalProtocolError("a message needs at least one recipient")
+    if classify(data).body is not Body.BINARYMIME:
+        # Text travels with CRLF line endings whether it goes by DATA or BDAT, and SIZE
+        # must count what is actually sent.
+        data = canonical_line_endings(data)
     params = _mail_params(conn.extensions, data, sender, recipients, mail_params or MailParams())
     use_bdat = "CHUNKING" in conn.extensions
     mail = conn.send(MailFrom(sender, params))

@@ -98,6 +98,8 @@ class SMTPServer(SMTPServerBase):
 
     def stop(self) -> None:
         """Stop accepting; the connection being served finishes on its own."""
+        if self._listener is None:
+            return  # never started, or already stopped
         self._stopping.set()
         if self._listener is not None:
             self._listener.close()

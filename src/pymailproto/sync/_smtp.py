@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from pymailproto._tlsmode import TLSMode
 from pymailproto._transport import SMTPClientBase
-from pymailproto.errors import LocalProtocolError
+from pymailproto.errors import LocalProtocolError, RemoteProtocolError
 from pymailproto.smtp import Address, Extensions, Reply
 from pymailproto.smtp._params import MailParams, RcptParams
 from pymailproto.smtp._procedures import Procedure
@@ -19,6 +19,8 @@ from pymailproto.sync._driver import BlockingStream, run
 __all__ = ["SMTPClient"]
 
 T = TypeVar("T")
+# Failures after which the connection is unusable.
+_BROKEN = (OSError, RemoteProtocolError)
 
 
 class SMTPClient(SMTPClientBase):
@@ -123,4 +125,10 @@ class SMTPClient(SMTPClientBase):
         if self._stream is None:
             raise LocalProtocolError("not connected; call connect() or use 'with'")
         o = self._front.options
-        return run(procedure, self._front.conn, self._stream, o.ssl_context, o.host)
+        try:
+            return run(procedure, self._front.conn, self._stream, o.ssl_context, o.host)
+        except _BROKEN:
+            # The connection is unusable now (reset, timeout, garbage): close it, so that
+            # leaving a ``with`` block does not try to QUIT over it.
+            self.close()
+            raise
