@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import socket
 import ssl
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from email.message import Message
 from typing import Any
@@ -20,7 +20,14 @@ from pymailproto._tlsmode import TLSMode
 from pymailproto.errors import LocalProtocolError
 from pymailproto.sasl import Authenticator, client_mechanism, server_mechanisms
 from pymailproto.servers import CaptureHandler, Envelope, HookCall, SMTPSession
-from pymailproto.smtp import Address, ClientConnection, Extensions, Reply, ServerConnection
+from pymailproto.smtp import (
+    DEFAULT_SERVER_EXTENSIONS,
+    Address,
+    ClientConnection,
+    Extensions,
+    Reply,
+    ServerConnection,
+)
 from pymailproto.smtp import _procedures as proc
 from pymailproto.smtp._events import Noop, Rset, Vrfy
 from pymailproto.smtp._params import MailParams, RcptParams
@@ -68,6 +75,7 @@ class ClientOptions:
         host: str,
         port: int | None,
         *,
+        lmtp: bool = False,
         tls: TLSMode,
         ssl_context: ssl.SSLContext | None,
         timeout: float | None,
@@ -76,6 +84,9 @@ class ClientOptions:
     ) -> ClientOptions:
         if not isinstance(tls, TLSMode):
             raise TypeError("tls must be a TLSMode")
+        if lmtp and port is None:
+            # RFC 2033 §5: LMTP must not run on port 25 and has no port of its own.
+            raise ValueError("LMTP has no standard port: pass port=")
         if tls is not TLSMode.PLAINTEXT and ssl_context is None:
             # Certificates and host names verified by default (RFC 8314 §4.1).
             ssl_context = ssl.create_default_context()
@@ -117,6 +128,7 @@ class SMTPClientBase:
         options = ClientOptions.resolve(
             host,
             port,
+            lmtp=lmtp,
             tls=tls,
             ssl_context=ssl_context,
             timeout=timeout,
@@ -239,6 +251,8 @@ class ServerOptions:
     max_connections: int
     timeouts: SMTPTimeouts
     trace: Trace | None
+    extensions: frozenset[str]
+    strict_line_endings: bool
 
     def new_session(self, peer: str) -> SMTPSession:
         """A fresh sans-IO session for one accepted connection."""
@@ -254,6 +268,8 @@ class ServerOptions:
             auth_requires_tls=self.auth_requires_tls,
             require_auth=self.require_auth,
             trace=self.trace,
+            extensions=self.extensions,
+            strict_line_endings=self.strict_line_endings,
         )
         return SMTPSession(
             conn,
@@ -270,7 +286,10 @@ class SMTPServerBase:
     ``authenticator`` enables AUTH (offered only under TLS unless ``auth_requires_tls`` is
     False); ``ssl_context`` makes the port implicit-TLS, ``starttls_context`` offers STARTTLS;
     ``limits`` and ``timeouts`` bound every connection; ``lmtp`` speaks LMTP; ``trace``
-    receives every connection's dialogue as ``C:``/``S:`` lines, credentials masked.
+    receives every connection's dialogue as ``C:``/``S:`` lines, credentials masked;
+    ``extensions`` picks which optional extensions are offered (default: all of
+    :data:`~pymailproto.smtp.DEFAULT_SERVER_EXTENSIONS`); ``strict_line_endings=False`` lets
+    messages with bare CR/LF through.
     """
 
     def __init__(
@@ -290,6 +309,8 @@ class SMTPServerBase:
         hostname: str | None = None,
         max_connections: int = 100,
         trace: Trace | None = None,
+        extensions: Iterable[str] = DEFAULT_SERVER_EXTENSIONS,
+        strict_line_endings: bool = True,
     ) -> None:
         if require_auth and authenticator is None:
             raise ValueError("require_auth needs an authenticator")
@@ -310,6 +331,8 @@ class SMTPServerBase:
             max_connections=max_connections,
             timeouts=timeouts or SMTPTimeouts(),
             trace=trace,
+            extensions=frozenset(extensions),
+            strict_line_endings=strict_line_endings,
         )
         #: The handler receiving mail (the default CaptureHandler when none was given).
         self.handler = self.options.handler

@@ -93,3 +93,15 @@ def test_leaving_with_after_a_broken_connection_does_not_quit_again() -> None:
 
 def test_stop_before_start_is_harmless() -> None:
     threaded_transport.SMTPServer().stop()
+
+
+def test_lmtp_needs_an_explicit_port() -> None:
+    with pytest.raises(ValueError, match="port"):
+        SMTPClient("127.0.0.1", lmtp=True)
+
+
+def test_server_offers_only_the_extensions_asked_for(serve: Any) -> None:
+    with serve(extensions=["PIPELINING"]) as server:
+        with SMTPClient("127.0.0.1", server.port, tls=TLSMode.PLAINTEXT, timeout=5) as client:
+            offered = set(client.extensions)
+    assert offered == {"SIZE", "PIPELINING"}

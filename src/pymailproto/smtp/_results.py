@@ -64,15 +64,19 @@ class RecipientsRefused(ReplyError):
 
     def __init__(self, refused: Mapping[str, Reply]) -> None:
         last = list(refused.values())[-1]
-        super().__init__(f"all {len(refused)} recipients refused", last)
+        count = len(refused)
+        super().__init__(
+            "the recipient was refused" if count == 1 else f"all {count} recipients refused", last
+        )
         self.refused = dict(refused)
 
 
 class DataRefused(ReplyError):
     """The message itself was refused (at DATA, a BDAT chunk, or after the data).
 
-    ``result`` is set when some recipients were accepted before the refusal (LMTP: when every
-    delivery failed), so callers can see exactly what happened.
+    ``result`` is set when the refusal came after the data (in LMTP: every delivery failed), so
+    callers can see each recipient's reply; it is ``None`` when the refusal came at DATA or at
+    a BDAT chunk.
     """
 
     def __init__(self, reply: Reply, result: SendResult | None = None) -> None:
