@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 import inspect
 import ssl
+import sys
+from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 from pymailproto._transport import ServerOptions, await_hook, hook, timeout_reply
@@ -20,6 +22,19 @@ T = TypeVar("T")
 _READ_SIZE = 65536
 
 
+if sys.version_info >= (3, 11):
+
+    async def _with_timeout(awaitable: Awaitable[T], timeout: float) -> T:
+        # asyncio.timeout re-uses the current task; wait_for wraps the awaitable in a new one.
+        async with asyncio.timeout(timeout):
+            return await awaitable
+
+else:  # pragma: no cover - Python 3.10
+
+    async def _with_timeout(awaitable: Awaitable[T], timeout: float) -> T:
+        return await asyncio.wait_for(awaitable, timeout)
+
+
 class AsyncStream:
     """A connected asyncio stream pair, upgraded to TLS when asked."""
 
@@ -31,17 +46,20 @@ class AsyncStream:
     async def connect(
         cls, host: str, port: int, timeout: float, ssl_context: ssl.SSLContext | None
     ) -> AsyncStream:
-        reader, writer = await asyncio.wait_for(
+        reader, writer = await _with_timeout(
             asyncio.open_connection(host, port, ssl=ssl_context), timeout
         )
         return cls(reader, writer)
 
     async def write(self, data: bytes, timeout: float) -> None:
         self.writer.write(data)
-        await asyncio.wait_for(self.writer.drain(), timeout)
+        # drain() only matters when the transport could not send everything at once; awaiting
+        # it (under a timeout) for every reply costs more than the reply itself.
+        if self.writer.transport.get_write_buffer_size():
+            await _with_timeout(self.writer.drain(), timeout)
 
     async def read(self, timeout: float) -> bytes:
-        return await asyncio.wait_for(self.reader.read(_READ_SIZE), timeout)
+        return await _with_timeout(self.reader.read(_READ_SIZE), timeout)
 
     def pause_reading(self) -> None:
         """Stop reading from the socket, so a TLS ClientHello is left for the handshake."""

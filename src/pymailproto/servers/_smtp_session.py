@@ -64,6 +64,11 @@ class HookCall:
 
 SessionStep = IO | HookCall
 
+# The replies sent for nearly every message, built once.
+_SENDER_OK = Reply(250, "Sender OK", "2.1.0")
+_RECIPIENT_OK = Reply(250, "Recipient OK", "2.1.5")
+_GO_AHEAD = Reply(354, "End data with <CR><LF>.<CR><LF>")
+
 
 class SMTPSession:
     """The server side of one connection: protocol events in, handler decisions out."""
@@ -87,6 +92,7 @@ class SMTPSession:
         self._mechanism: ServerMechanism | None = None
         self._content: list[bytes] = []
         self._failure: Reply | None = None  # a handler failed while content streamed in
+        self._size = 0  # octets of the message being received
 
     def run(self) -> Generator[SessionStep, Any, None]:
         """Serve the connection until QUIT, a fatal error, or the client going away."""
@@ -125,6 +131,7 @@ class SMTPSession:
     def _handle(self, event: Event) -> Generator[SessionStep, Any, None]:
         conn = self.conn
         if isinstance(event, MessageChunk):
+            self._size += len(event.data)
             if self.collect_content:
                 self._content.append(bytes(event.data))
             failed = yield HookCall("handle_data_chunk", (event.data,))
@@ -146,7 +153,7 @@ class SMTPSession:
             self._send(reply or Reply(250, conn.hostname))
         elif isinstance(event, MailFrom):
             reply = yield HookCall("handle_mail", (event,))
-            self._send(reply or self._reply(250, "Sender OK", "2.1.0"))
+            self._send(reply or _SENDER_OK)
             if conn.state is State.MAIL:
                 self.envelope = Envelope(
                     mail_from="" if event.sender is None else str(event.sender),
@@ -157,15 +164,16 @@ class SMTPSession:
                     peer=self.peer,
                 )
                 self._content = []
+                self._size = 0
         elif isinstance(event, RcptTo):
             reply = yield HookCall("handle_rcpt", (event,))
-            reply = reply or self._reply(250, "Recipient OK", "2.1.5")
+            reply = reply or _RECIPIENT_OK
             self._send(reply)
             if reply.is_positive:
                 self.envelope.rcpt_to.append(str(event.recipient))
                 self.envelope.rcpts.append(event)
         elif isinstance(event, Data):
-            self._send(Reply(354, "End data with <CR><LF>.<CR><LF>"))
+            self._send(_GO_AHEAD)
         elif isinstance(event, Rset):
             self._abandon()
             yield HookCall("handle_rset", ())
@@ -220,7 +228,7 @@ class SMTPSession:
         self._send(answer or self._accepted())
 
     def _accepted(self) -> Reply:
-        return self._reply(250, f"Message accepted ({len(self.envelope.data)} octets)", "2.0.0")
+        return self._reply(250, f"Message accepted ({self._size} octets)", "2.0.0")
 
     def _authenticate(self, event: Auth | AuthResponse) -> Reply:
         if isinstance(event, Auth):

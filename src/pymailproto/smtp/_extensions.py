@@ -117,7 +117,10 @@ class Extensions(Mapping[str, tuple[str, ...]]):
         return self._items[keyword.upper()]
 
     def __contains__(self, keyword: object) -> bool:
-        return isinstance(keyword, str) and keyword.upper() in self._items
+        # Keywords are stored upper-case and usually asked for that way: try that first.
+        return keyword in self._items or (
+            isinstance(keyword, str) and keyword.upper() in self._items
+        )
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._items)

@@ -45,6 +45,7 @@ from pymailproto.smtp._events import (
 )
 from pymailproto.smtp._extensions import Extensions
 from pymailproto.smtp._message import (
+    MessageTraits,
     canonical_line_endings,
     classify,
     envelope_from_headers,
@@ -216,11 +217,14 @@ def send_message(
     """
     if not recipients:
         raise LocalProtocolError("a message needs at least one recipient")
-    if classify(data).body is not Body.BINARYMIME:
+    traits = classify(data)
+    if traits.body is not Body.BINARYMIME:
         # Text travels with CRLF line endings whether it goes by DATA or BDAT, and SIZE
         # must count what is actually sent.
-        data = canonical_line_endings(data)
-    params = _mail_params(conn.extensions, data, sender, recipients, mail_params or MailParams())
+        canonical = canonical_line_endings(data)
+        if canonical is not data:
+            data, traits = canonical, classify(canonical)
+    params = _mail_params(conn.extensions, traits, sender, recipients, mail_params or MailParams())
     use_bdat = "CHUNKING" in conn.extensions
     mail = conn.send(MailFrom(sender, params))
     rcpts = [conn.send(RcptTo(r, rcpt_params or RcptParams())) for r in recipients]
@@ -266,12 +270,11 @@ def command_end(conn: ClientConnection) -> Generator[IO, None, Reply]:
 
 def _mail_params(
     ext: Extensions,
-    data: bytes,
+    traits: MessageTraits,
     sender: Address | None,
     recipients: Sequence[Address],
     base: MailParams,
 ) -> MailParams:
-    traits = classify(data)
     addresses = [a for a in (sender, *recipients) if a is not None]
     smtputf8 = base.smtputf8 or traits.utf8_headers or any(a.needs_smtputf8 for a in addresses)
     if smtputf8 and "SMTPUTF8" not in ext:

@@ -182,8 +182,13 @@ def _build(code: int, lines: list[str], cls: type[Reply]) -> Reply:
     if found and int(found.group(1)[0]) == code // 100:
         enhanced = found.group(1)
         lines = [_strip_code(text, enhanced) for text in lines]
-    lines = [_BAD_TEXT.sub("?", text) for text in lines]
-    return cls(code, lines, enhanced)
+    # The grammar was checked above and control characters are replaced here, so the value
+    # is valid by construction: build it without running the validating constructor again.
+    reply = object.__new__(cls)
+    object.__setattr__(reply, "code", code)
+    object.__setattr__(reply, "text_lines", tuple(_BAD_TEXT.sub("?", text) for text in lines))
+    object.__setattr__(reply, "enhanced", enhanced)
+    return reply
 
 
 def _strip_code(text: str, code: str) -> str:

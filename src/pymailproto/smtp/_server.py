@@ -143,8 +143,8 @@ class ServerConnection:
         self.trace = trace
 
         self.state = State.GREETING
-        #: The extensions the last positive EHLO/LHLO reply advertised (empty after HELO).
-        self.advertised = Extensions()
+        self._advertised = Extensions()
+        self._line_limit = self.limits.max_command_line
         #: The client's EHLO/HELO/LHLO domain, once accepted.
         self.client_name: str | None = None
         #: True once a 235 was sent (RFC 4954 §4).
@@ -332,7 +332,8 @@ class ServerConnection:
     def _queue(self, reply: Reply, target: State, copies: int = 1) -> None:
         limit = self.limits.max_reply_line
         data = reply.to_bytes()
-        if max(map(len, data.split(b"\r\n"))) + 2 > limit:
+        # A reply shorter than the limit cannot hold a line longer than it.
+        if len(data) > limit and max(map(len, data.split(b"\r\n"))) + 2 > limit:
             raise LocalProtocolError(f"a reply line exceeds {limit} octets (RFC 5321 §4.5.3.1.5)")
         self._out += data * copies
         self.state = target
@@ -399,8 +400,18 @@ class ServerConnection:
 
     def _mail_line_limit(self) -> int:
         """The MAIL/RCPT line limit: 512 plus what each advertised extension adds to it."""
-        extra = sum(n for name, n in _LINE_ALLOWANCE.items() if name in self.advertised)
-        return self.limits.max_command_line + extra
+        return self._line_limit
+
+    @property
+    def advertised(self) -> Extensions:
+        """The extensions the last positive EHLO/LHLO reply advertised (empty after HELO)."""
+        return self._advertised
+
+    @advertised.setter
+    def advertised(self, extensions: Extensions) -> None:
+        self._advertised = extensions
+        extra = sum(n for name, n in _LINE_ALLOWANCE.items() if name in extensions)
+        self._line_limit = self.limits.max_command_line + extra
 
     def _owe(self, command: Command) -> Command:
         self._owed = command

@@ -20,6 +20,13 @@ class BlockingStream:
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
+        self._timeout: float | None = sock.gettimeout()
+
+    def settimeout(self, timeout: float) -> None:
+        """Set the socket timeout; a no-op when unchanged (each change is a system call)."""
+        if timeout != self._timeout:
+            self.sock.settimeout(timeout)
+            self._timeout = timeout
 
     @classmethod
     def connect(
@@ -43,6 +50,7 @@ class BlockingStream:
 
     def start_tls(self, ssl_context: ssl.SSLContext, host: str) -> None:
         self.sock = ssl_context.wrap_socket(self.sock, server_hostname=host)
+        self._timeout = self.sock.gettimeout()
 
     def close(self) -> None:
         self.sock.close()
@@ -61,10 +69,10 @@ def run(
         while True:
             out = conn.data_to_send()
             if out:
-                stream.sock.settimeout(conn.timeouts.data_block)
+                stream.settimeout(conn.timeouts.data_block)
                 stream.sock.sendall(out)
             if request is IO.RECEIVE:
-                stream.sock.settimeout(conn.timeout)
+                stream.settimeout(conn.timeout)
                 conn.receive_data(stream.sock.recv(_READ_SIZE))
             elif request is IO.START_TLS:
                 if ssl_context is None:

@@ -25,6 +25,7 @@ def serve_connection(sock: socket.socket, session: SMTPSession, options: ServerO
     conn = session.conn
     steps = session.run()
     answer: object = None
+    sock.settimeout(conn.timeout)  # the server timeout never changes during a session
     try:
         while True:
             step = steps.send(answer)
@@ -36,14 +37,11 @@ def serve_connection(sock: socket.socket, session: SMTPSession, options: ServerO
                 continue
             out = conn.data_to_send()
             if out:
-                sock.settimeout(conn.timeout)
                 sock.sendall(out)
             if step is IO.RECEIVE:
-                sock.settimeout(conn.timeout)
                 conn.receive_data(sock.recv(_READ_SIZE))
             elif step is IO.START_TLS:
                 assert options.starttls_context is not None
-                sock.settimeout(conn.timeout)
                 sock = options.starttls_context.wrap_socket(sock, server_side=True)
     except StopIteration:
         with contextlib.suppress(OSError):
