@@ -18,6 +18,7 @@ apply::
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -300,9 +301,20 @@ class Address:
     @classmethod
     def parse(cls, text: str, *, utf8: bool = True) -> Address:
         """Parse a bare mailbox ``local@domain`` (no angle brackets); no size limits applied."""
+        if cls is Address:
+            return _parse_mailbox(text, utf8)  # Addresses are immutable: share parsed ones
         _check_characters(text, utf8, "Mailbox")
         local_part, _, domain = _split_mailbox(text, utf8)
         return cls(local_part, domain)
+
+
+# Senders and recipients repeat from message to message; parsing and validating an address
+# is the costliest step of a MAIL or RCPT, so valid ones are remembered (bounded caches).
+@functools.lru_cache(maxsize=4096)
+def _parse_mailbox(text: str, utf8: bool) -> Address:
+    _check_characters(text, utf8, "Mailbox")
+    local_part, _, domain = _split_mailbox(text, utf8)
+    return Address(local_part, domain)
 
 
 # --- paths ---------------------------------------------------------------------------------
@@ -378,16 +390,31 @@ def _parse_path(path: str, inner: str, utf8: bool) -> Address:
     return Address(local_part, domain)
 
 
+@functools.lru_cache(maxsize=4096)
+def _reverse_path(path: str, utf8: bool) -> Address | None:
+    inner = _strip_brackets(path, utf8)
+    if inner == "":
+        return None
+    return _parse_path(path, inner, utf8)
+
+
+@functools.lru_cache(maxsize=4096)
+def _forward_path(path: str, utf8: bool) -> Address:
+    inner = _strip_brackets(path, utf8)
+    if inner == "":
+        raise AddressError('the null path "<>" is not a Forward-path (RFC 5321 §4.1.2)')
+    if inner.isascii() and inner.lower() == "postmaster":
+        return Address("Postmaster", "")
+    return _parse_path(path, inner, utf8)
+
+
 def parse_reverse_path(path: str, *, utf8: bool = False) -> Address | None:
     """Parse ``Reverse-path = Path / "<>"`` (RFC 5321 §4.1.2); ``"<>"`` gives ``None``.
 
     A source route is accepted and dropped (§4.1.1.3, Appendix C); the sizes of §4.5.3.1 are
     enforced (Local-part 64, domain 255, path 256 octets).
     """
-    inner = _strip_brackets(path, utf8)
-    if inner == "":
-        return None
-    return _parse_path(path, inner, utf8)
+    return _reverse_path(path, utf8)
 
 
 def parse_forward_path(path: str, *, utf8: bool = False) -> Address:
@@ -398,12 +425,7 @@ def parse_forward_path(path: str, *, utf8: bool = False) -> Address:
 
     ``<Postmaster>`` (case-insensitive) gives ``Address("Postmaster", "")``; ``<>`` is an error.
     """
-    inner = _strip_brackets(path, utf8)
-    if inner == "":
-        raise AddressError('the null path "<>" is not a Forward-path (RFC 5321 §4.1.2)')
-    if inner.isascii() and inner.lower() == "postmaster":
-        return Address("Postmaster", "")
-    return _parse_path(path, inner, utf8)
+    return _forward_path(path, utf8)
 
 
 def format_path(address: Address | None) -> str:
