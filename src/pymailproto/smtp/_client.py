@@ -140,6 +140,8 @@ class ClientConnection:
         self._stuffer: DotStuffer | None = None
         self._chunk: PendingReply | None = None  # a BDAT whose octets are still being sent
         self._chunk_left = 0
+        # STARTTLS/AUTH/AUTH response whose reply is awaited: nothing may follow it yet.
+        self._exclusive: type | None = None
 
     # ------------------------------------------------------------------ public API
 
@@ -205,6 +207,8 @@ class ClientConnection:
             raise LocalProtocolError(f"cannot send {unit!r}")
         self._check(unit)
         pending = PendingReply(unit, format_command(unit))
+        if isinstance(unit, StartTLS | Auth | AuthResponse):
+            self._exclusive = type(unit)
         self._project(unit)
         self._queue.append(pending)
         if isinstance(unit, Bdat) and unit.size:
@@ -242,14 +246,10 @@ class ClientConnection:
     # ------------------------------------------------------------------ sending
 
     def _check(self, command: Command) -> None:
-        if (self._in_flight and isinstance(self._in_flight[-1].command, StartTLS)) or any(
-            isinstance(p.command, StartTLS) for p in self._queue
-        ):
+        if self._exclusive is StartTLS:
             # Anything sent now would follow the handshake in plaintext: wait (RFC 3207 §4).
             raise LocalProtocolError("wait for the reply to STARTTLS before sending more")
-        if any(
-            isinstance(p.command, Auth | AuthResponse) for p in (*self._in_flight, *self._queue)
-        ):
+        if self._exclusive is not None:
             # RFC 4954 §4: a 334 reply makes the next line the answer to its challenge, so
             # nothing may be queued behind AUTH (it must end a pipelined group anyway).
             raise LocalProtocolError(
@@ -410,6 +410,8 @@ class ClientConnection:
         if not pending.done and reply.code != 421:
             return
         self._in_flight.popleft()
+        if isinstance(unit, StartTLS | Auth | AuthResponse):
+            self._exclusive = None
         if type(unit) in GROUP_ENDERS or unit is Greeting:
             self._barriers -= 1
         self._advance(unit, reply, ends_message)

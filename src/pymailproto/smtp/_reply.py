@@ -186,7 +186,8 @@ def _build(code: int, lines: list[str], cls: type[Reply]) -> Reply:
     # is valid by construction: build it without running the validating constructor again.
     reply = object.__new__(cls)
     object.__setattr__(reply, "code", code)
-    object.__setattr__(reply, "text_lines", tuple(_BAD_TEXT.sub("?", text) for text in lines))
+    text_lines = tuple(t if t.isprintable() else _BAD_TEXT.sub("?", t) for t in lines)
+    object.__setattr__(reply, "text_lines", text_lines)
     object.__setattr__(reply, "enhanced", enhanced)
     return reply
 
