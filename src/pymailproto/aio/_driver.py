@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
 import ssl
 import sys
 from collections.abc import Awaitable
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from pymailproto._transport import ServerOptions, await_hook, hook, timeout_reply
-from pymailproto.errors import LocalProtocolError, RemoteProtocolError
-from pymailproto.servers import HookCall, SMTPSession
-from pymailproto.smtp import ClientConnection, State
+from pymailproto.errors import RemoteProtocolError
+from pymailproto.smtp import ClientConnection
 from pymailproto.smtp._procedures import IO, Procedure
 
-__all__ = ["AsyncStream", "run", "serve_connection"]
+__all__ = ["AsyncStream", "run"]
 
 T = TypeVar("T")
 _READ_SIZE = 65536
@@ -118,48 +115,3 @@ async def run(
         if out:
             await stream.write(out, conn.timeouts.data_block)
         return done.value  # type: ignore[no-any-return]
-
-
-async def serve_connection(
-    stream: AsyncStream, session: SMTPSession, options: ServerOptions
-) -> None:
-    """Run one server session over a stream until it ends; always closes the stream."""
-    conn = session.conn
-    steps = session.run()
-    answer: Any = None
-    try:
-        while True:
-            step = steps.send(answer)
-            answer = None
-            if isinstance(step, HookCall):
-                # Replies wait until the session needs input, so pipelined commands are
-                # answered in one write (RFC 2920 §3.2), not one small packet each.
-                answer = hook(options.handler, session, step)
-                if inspect.isawaitable(answer):
-                    answer = await await_hook(step, answer)
-                continue
-            if step is IO.START_TLS:
-                # Pause before the 220 goes out: a quick client's ClientHello must reach the
-                # TLS layer, not the plaintext stream buffer.
-                stream.pause_reading()
-            out = conn.data_to_send()
-            if out:
-                await stream.write(out, conn.timeout)
-            if step is IO.RECEIVE:
-                conn.receive_data(await stream.read(conn.timeout))
-            elif step is IO.START_TLS:
-                assert options.starttls_context is not None
-                await stream.start_tls(options.starttls_context, server_side=True, host=None)
-    except StopIteration:
-        with contextlib.suppress(OSError, asyncio.TimeoutError):
-            await stream.write(conn.data_to_send(), conn.timeout)
-    except asyncio.TimeoutError:
-        if conn.state is not State.CLOSED:
-            with contextlib.suppress(OSError, LocalProtocolError, asyncio.TimeoutError):
-                conn.send(timeout_reply())
-                await stream.write(conn.data_to_send(), 5)
-    except (OSError, ssl.SSLError, ConnectionError, RemoteProtocolError):
-        pass  # the client went away, broke TLS, or injected bytes before the handshake
-    finally:
-        steps.close()
-        await stream.close()

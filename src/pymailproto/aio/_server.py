@@ -6,7 +6,7 @@ import asyncio
 from types import TracebackType
 
 from pymailproto._transport import SMTPServerBase
-from pymailproto.aio._driver import AsyncStream, serve_connection
+from pymailproto.aio._protocol import SMTPServerProtocol
 from pymailproto.errors import LocalProtocolError
 
 __all__ = ["SMTPServer"]
@@ -20,7 +20,7 @@ class SMTPServer(SMTPServerBase):
     """
 
     _server: asyncio.Server | None = None
-    _tasks: set[asyncio.Task[None]]  # the connections being served; created by start()
+    _connections: set[SMTPServerProtocol]  # the connections being served; created by start()
 
     @property
     def port(self) -> int:
@@ -34,26 +34,28 @@ class SMTPServer(SMTPServerBase):
         """Bind and start accepting connections."""
         if self._server is not None:
             raise LocalProtocolError("already started")
-        self._tasks = set()
-        self._server = await asyncio.start_server(
-            self._accepted,
+        self._connections = set()
+        loop = asyncio.get_running_loop()
+        self._server = await loop.create_server(
+            self._new_connection,
             self.options.host,
             self.options.port,
             ssl=self.options.ssl_context,
         )
 
     async def stop(self, timeout: float = 5.0) -> None:
-        """Stop accepting, give connections ``timeout`` seconds to finish, cancel the rest."""
+        """Stop accepting, give connections ``timeout`` seconds to finish, then close them."""
         if self._server is None:
             return
         self._server.close()
-        await self._server.wait_closed()
         self._server = None
-        if self._tasks:
-            _, pending = await asyncio.wait(self._tasks, timeout=timeout)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+        if self._connections:
+            waiting = [c.done for c in self._connections]
+            await asyncio.wait(waiting, timeout=timeout)
+            for connection in list(self._connections):
+                if connection.transport is not None:
+                    connection.transport.abort()
+            await asyncio.gather(*waiting, return_exceptions=True)
 
     async def __aenter__(self) -> SMTPServer:
         await self.start()
@@ -67,19 +69,16 @@ class SMTPServer(SMTPServerBase):
     ) -> None:
         await self.stop()
 
-    async def _accepted(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        stream = AsyncStream(reader, writer)
-        if len(self._tasks) >= self.options.max_connections:
-            # RFC 5321 §3.8: a server may refuse a connection with 421.
-            await stream.write(b"421 4.3.2 Too many connections, try again later\r\n", 5)
-            await stream.close()
-            return
-        task = asyncio.current_task()
-        assert task is not None
-        self._tasks.add(task)
-        try:
-            address = writer.get_extra_info("peername") or ("", 0)
-            session = self.options.new_session(f"{address[0]}:{address[1]}")
-            await serve_connection(stream, session, self.options)
-        finally:
-            self._tasks.discard(task)
+    def _new_connection(self) -> asyncio.BaseProtocol:
+        if len(self._connections) >= self.options.max_connections:
+            return _Refuse()
+        return SMTPServerProtocol(self.options, self._connections.add, self._connections.discard)
+
+
+class _Refuse(asyncio.Protocol):
+    """Over the connection limit: RFC 5321 §3.8 lets a server refuse with 421."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        transport.write(b"421 4.3.2 Too many connections, try again later\r\n")
+        transport.close()
