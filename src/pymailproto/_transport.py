@@ -12,8 +12,7 @@ import socket
 import ssl
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from email.message import Message
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pymailproto._limits import SMTPLimits, SMTPTimeouts
 from pymailproto._tlsmode import TLSMode
@@ -32,6 +31,9 @@ from pymailproto.smtp import _procedures as proc
 from pymailproto.smtp._events import Noop, Rset, Vrfy
 from pymailproto.smtp._params import MailParams, RcptParams
 from pymailproto.smtp._results import MessageTooLarge, ReplyError, SendResult
+
+if TYPE_CHECKING:
+    from email.message import Message
 
 __all__ = [
     "ClientOptions",

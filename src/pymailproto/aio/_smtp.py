@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from email.message import Message
 from types import TracebackType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pymailproto._tlsmode import TLSMode
 from pymailproto._transport import SMTPClientBase
@@ -16,6 +15,9 @@ from pymailproto.smtp import Address, Extensions, Reply
 from pymailproto.smtp._params import MailParams, RcptParams
 from pymailproto.smtp._procedures import Procedure
 from pymailproto.smtp._results import SendResult
+
+if TYPE_CHECKING:
+    from email.message import Message
 
 __all__ = ["SMTPClient"]
 

@@ -5,9 +5,13 @@ Transports (``pymailproto.sync``, ``.threaded``, ``.aio``) run these sessions ov
 
 from __future__ import annotations
 
-from pymailproto.servers._maildir_handler import MaildirHandler
+from typing import TYPE_CHECKING, Any
+
 from pymailproto.servers._smtp_handlers import CaptureHandler, Envelope, SinkHandler, SMTPHandler
 from pymailproto.servers._smtp_session import HookCall, SMTPSession, describe
+
+if TYPE_CHECKING:
+    from pymailproto.servers._maildir_handler import MaildirHandler
 
 __all__ = [
     "CaptureHandler",
@@ -19,3 +23,12 @@ __all__ = [
     "SinkHandler",
     "describe",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # MaildirHandler pulls in pathlib, platform and datetime: load it only when asked for.
+    if name == "MaildirHandler":
+        from pymailproto.servers._maildir_handler import MaildirHandler  # noqa: PLC0415
+
+        return MaildirHandler
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,7 +13,6 @@ import platform
 import threading
 import time
 from datetime import datetime
-from email.utils import format_datetime
 from pathlib import Path
 
 from pymailproto.servers._smtp_handlers import Envelope, SMTPHandler
@@ -113,6 +112,8 @@ def trace_fields(envelope: Envelope) -> bytes:
     protocol = "ESMTPS" if envelope.tls else "ESMTP"
     if envelope.auth_user:
         protocol += "A"  # RFC 3848 transmission types
+    from email.utils import format_datetime  # noqa: PLC0415 - lazy: email costs ~2 MiB
+
     date = format_datetime(time_now())
     received = f"Received: from {helo} ([{peer}])\r\n\tby pymailproto with {protocol}; {date}\r\n"
     return f"Return-Path: {sender}\r\n{received}".encode()

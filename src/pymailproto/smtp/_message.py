@@ -10,15 +10,16 @@ smtplib's ``send_message`` does (RFC 5322 §3.6.3, with Resent-* fields per §3.
 from __future__ import annotations
 
 import copy
-import email.policy
-import email.utils
 import re
 from dataclasses import dataclass
-from email.message import Message
+from typing import TYPE_CHECKING
 
 from pymailproto.errors import LocalProtocolError
 from pymailproto.smtp._address import Address, AddressError
 from pymailproto.smtp._params import Body
+
+if TYPE_CHECKING:  # email is imported when first used: it is the largest import by far
+    from email.message import Message
 
 __all__ = [
     "MessageTraits",
@@ -85,6 +86,8 @@ def message_bytes(message: Message | bytes | bytearray | str) -> bytes:
         if not message.isascii():
             raise LocalProtocolError("pass a str message only if it is ASCII; encode it yourself")
         return message.encode("ascii")
+    import email.policy  # noqa: PLC0415 - lazy: email costs ~2 MiB, servers never need it
+
     copy = _copy_without_bcc(message)
     policy = email.policy.SMTPUTF8 if _needs_utf8(copy) else email.policy.SMTP
     return copy.as_bytes(policy=policy)
@@ -115,6 +118,8 @@ _ADDRESS_FIELDS = (
 def _needs_utf8(message: Message) -> bool:
     """Only a non-ASCII *address* needs raw UTF-8 headers (RFC 6532); any other non-ASCII
     header text is encoded as RFC 2047 encoded-words, which every server accepts."""
+    import email.utils  # noqa: PLC0415 - lazy: email costs ~2 MiB, servers never need it
+
     values = [str(v) for name in _ADDRESS_FIELDS for v in message.get_all(name) or []]
     return any(not addr.isascii() for _, addr in email.utils.getaddresses(values))
 
@@ -125,6 +130,8 @@ def envelope_from_headers(message: Message) -> tuple[Address | None, list[Addres
     When Resent-* fields are present the most recent resent block is used (RFC 5322 §3.6.6);
     otherwise Sender or From, and To + Cc + Bcc.
     """
+    import email.utils  # noqa: PLC0415 - lazy: email costs ~2 MiB, servers never need it
+
     resent = message.get_all("Resent-Date")
     prefix = "Resent-" if resent else ""
     if resent and len(resent) > 1:

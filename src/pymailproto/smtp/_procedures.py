@@ -16,8 +16,7 @@ from __future__ import annotations
 import contextlib
 import enum
 from collections.abc import Generator, Sequence
-from email.message import Message
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pymailproto._tlsmode import TLSMode
 from pymailproto.errors import LocalProtocolError, RemoteProtocolError
@@ -64,6 +63,9 @@ from pymailproto.smtp._results import (
     SendResult,
 )
 from pymailproto.smtp._state import State
+
+if TYPE_CHECKING:
+    from email.message import Message
 
 __all__ = [
     "IO",
@@ -366,6 +368,8 @@ def send_email(
     Without ``from_addr``/``to_addrs`` the envelope comes from the headers (Sender or From;
     To, Cc and Bcc; the Resent-* block if present), and Bcc is never transmitted.
     """
+    from email.message import Message  # noqa: PLC0415 - lazy: email costs ~2 MiB
+
     data = message_bytes(message)
     sender: Address | None
     if from_addr is None or to_addrs is None:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from email.message import Message
 from types import TracebackType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pymailproto._tlsmode import TLSMode
 from pymailproto._transport import SMTPClientBase
@@ -15,6 +14,9 @@ from pymailproto.smtp._params import MailParams, RcptParams
 from pymailproto.smtp._procedures import Procedure
 from pymailproto.smtp._results import SendResult
 from pymailproto.sync._driver import BlockingStream, run
+
+if TYPE_CHECKING:
+    from email.message import Message
 
 __all__ = ["SMTPClient"]
 
