@@ -19,6 +19,8 @@ See ``docs/sasl.md`` for a tour.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from pymailproto.sasl._base import (
     Challenge,
     ClientMechanism,
@@ -27,7 +29,6 @@ from pymailproto.sasl._base import (
     Step,
     Success,
 )
-from pymailproto.sasl._credentials import ScramCredentials
 from pymailproto.sasl._interfaces import (
     Authenticator,
     Authorizer,
@@ -43,7 +44,10 @@ from pymailproto.sasl._registry import (
     server_mechanism,
     server_mechanisms,
 )
-from pymailproto.sasl._saslprep import saslprep
+
+if TYPE_CHECKING:
+    from pymailproto.sasl._credentials import ScramCredentials
+    from pymailproto.sasl._saslprep import saslprep
 
 __all__ = [
     "CLIENT_MECHANISMS",
@@ -66,3 +70,16 @@ __all__ = [
     "server_mechanism",
     "server_mechanisms",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use: they bring hashlib, hmac, secrets and stringprep.
+    if name == "ScramCredentials":
+        from pymailproto.sasl._credentials import ScramCredentials  # noqa: PLC0415
+
+        return ScramCredentials
+    if name == "saslprep":
+        from pymailproto.sasl._saslprep import saslprep  # noqa: PLC0415
+
+        return saslprep
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

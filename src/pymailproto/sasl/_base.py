@@ -21,7 +21,6 @@ from typing import TypeAlias
 
 from pymailproto.errors import LocalProtocolError, RemoteProtocolError
 from pymailproto.sasl._interfaces import Authorizer
-from pymailproto.sasl._saslprep import saslprep
 
 __all__ = ["Challenge", "ClientMechanism", "Failure", "ServerMechanism", "Step", "Success"]
 
@@ -245,6 +244,8 @@ def prepare(text: str, what: str) -> str:
     RFC 4616 §2 and RFC 5802 §5.1: if preparation fails or yields an empty string,
     verification fails.
     """
+    from pymailproto.sasl._saslprep import saslprep  # noqa: PLC0415 - lazy (stringprep)
+
     try:
         prepared = saslprep(text)
     except ValueError as exc:

@@ -20,9 +20,10 @@ The mechanisms hand user names and passwords over already SASLprep'd where their
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from pymailproto.sasl._credentials import ScramCredentials
+if TYPE_CHECKING:
+    from pymailproto.sasl._credentials import ScramCredentials
 
 __all__ = [
     "Authenticator",

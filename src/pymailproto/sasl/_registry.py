@@ -7,7 +7,6 @@ from typing import cast
 
 from pymailproto.errors import LocalProtocolError
 from pymailproto.sasl._base import ClientMechanism, ServerMechanism
-from pymailproto.sasl._cram import CramMD5Client, CramMD5Server
 from pymailproto.sasl._interfaces import (
     Authenticator,
     ExternalChecker,
@@ -15,21 +14,6 @@ from pymailproto.sasl._interfaces import (
     ScramLookup,
     TokenChecker,
 )
-from pymailproto.sasl._oauth import (
-    OAuthBearerClient,
-    OAuthBearerServer,
-    XOAuth2Client,
-    XOAuth2Server,
-)
-from pymailproto.sasl._plain import (
-    ExternalClient,
-    ExternalServer,
-    LoginClient,
-    LoginServer,
-    PlainClient,
-    PlainServer,
-)
-from pymailproto.sasl._scram import ScramClient, ScramServer
 
 __all__ = [
     "CLIENT_MECHANISMS",
@@ -82,6 +66,17 @@ def client_mechanism(
     itself) refuse a different ``authzid`` rather than silently drop it. Raises
     :class:`~pymailproto.errors.LocalProtocolError` for an unknown name or a missing secret.
     """
+    # The mechanisms are imported when first used: they bring hashlib, hmac, secrets and
+    # json, which a server without AUTH (or a client that never logs in) does not need.
+    from pymailproto.sasl._cram import CramMD5Client  # noqa: PLC0415
+    from pymailproto.sasl._oauth import OAuthBearerClient, XOAuth2Client  # noqa: PLC0415
+    from pymailproto.sasl._plain import (  # noqa: PLC0415
+        ExternalClient,
+        LoginClient,
+        PlainClient,
+    )
+    from pymailproto.sasl._scram import ScramClient  # noqa: PLC0415
+
     key = name.upper()
     if key == "EXTERNAL":
         return ExternalClient(authzid)
@@ -141,6 +136,15 @@ def server_mechanism(name: str, authenticator: Authenticator) -> ServerMechanism
     Raises :class:`~pymailproto.errors.LocalProtocolError` for an unknown name or one the
     authenticator lacks the capability for (see :func:`server_mechanisms`).
     """
+    from pymailproto.sasl._cram import CramMD5Server  # noqa: PLC0415
+    from pymailproto.sasl._oauth import OAuthBearerServer, XOAuth2Server  # noqa: PLC0415
+    from pymailproto.sasl._plain import (  # noqa: PLC0415
+        ExternalServer,
+        LoginServer,
+        PlainServer,
+    )
+    from pymailproto.sasl._scram import ScramServer  # noqa: PLC0415
+
     key = name.upper()
     if key not in server_mechanisms(authenticator):
         raise LocalProtocolError(f"SASL mechanism {name!r} is unknown or not supported here")
