@@ -13,7 +13,7 @@ When the generator returns, the transport flushes and closes the connection.
 from __future__ import annotations
 
 import base64
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,66 +129,93 @@ class SMTPSession:
         return Reply(code, text, enhanced)
 
     def _handle(self, event: Event) -> Generator[SessionStep, Any, None]:
-        conn = self.conn
-        if isinstance(event, MessageChunk):
-            self._size += len(event.data)
-            if self.collect_content:
-                self._content.append(bytes(event.data))
-            failed = yield HookCall("handle_data_chunk", (event.data,))
-            if isinstance(failed, Reply) and self._failure is None:
-                self._failure = failed  # answered at the end of the message
-        elif isinstance(event, Bdat):
-            return
-        elif isinstance(event, EndOfChunk):
-            self._send(self._reply(250, f"{event.size} octets received", "2.0.0"))
-        elif isinstance(event, EndOfMessage):
-            yield from self._end_of_message()
-        elif isinstance(event, Ehlo | Lhlo):
-            self._abandon()
-            reply = yield HookCall("handle_ehlo", (event.domain,))
-            self._send(reply or conn.ehlo_reply(f"{conn.hostname} greets {event.domain}"))
-        elif isinstance(event, Helo):
-            self._abandon()
-            reply = yield HookCall("handle_ehlo", (event.domain,))
-            self._send(reply or Reply(250, conn.hostname))
-        elif isinstance(event, MailFrom):
-            reply = yield HookCall("handle_mail", (event,))
-            self._send(reply or _SENDER_OK)
-            if conn.state is State.MAIL:
-                self.envelope = Envelope(
-                    mail_from="" if event.sender is None else str(event.sender),
-                    mail=event,
-                    client_name=conn.client_name,
-                    auth_user=self.auth_user,
-                    tls=conn.tls_active,
-                    peer=self.peer,
-                )
-                self._content = []
-                self._size = 0
-        elif isinstance(event, RcptTo):
-            reply = yield HookCall("handle_rcpt", (event,))
-            reply = reply or _RECIPIENT_OK
-            self._send(reply)
-            if reply.is_positive:
-                self.envelope.rcpt_to.append(str(event.recipient))
-                self.envelope.rcpts.append(event)
-        elif isinstance(event, Data):
-            self._send(_GO_AHEAD)
-        elif isinstance(event, Rset):
-            self._abandon()
-            yield HookCall("handle_rset", ())
-            self._send(self._reply(250, "Flushed", "2.0.0"))
-        elif isinstance(event, Quit):
-            yield HookCall("handle_quit", ())
-            self._send(self._reply(221, f"{conn.hostname} closing connection", "2.0.0"))
-        elif isinstance(event, StartTLS):
-            self._send(Reply(220, "Ready to start TLS"))
-            if conn.state is State.CONNECTED and not conn.starttls_injected:
-                yield IO.START_TLS
-        elif isinstance(event, Auth | AuthResponse):
-            self._send(self._authenticate(event))
-        else:
+        handler = _HANDLERS.get(type(event))
+        if handler is None:
             self._send(self._other(event))
+            return None
+        return (yield from handler(self, event))
+
+    # One method per event type (see _HANDLERS below): each answers its event.
+
+    def _on_chunk(self, event: MessageChunk) -> Generator[SessionStep, Any, None]:
+        self._size += len(event.data)
+        if self.collect_content:
+            self._content.append(bytes(event.data))
+        failed = yield HookCall("handle_data_chunk", (event.data,))
+        if isinstance(failed, Reply) and self._failure is None:
+            self._failure = failed  # answered at the end of the message
+
+    def _on_bdat(self, event: Bdat) -> Generator[SessionStep, Any, None]:
+        return  # its octets follow as chunks; the reply goes to EndOfChunk/EndOfMessage
+        yield
+
+    def _on_end_of_chunk(self, event: EndOfChunk) -> Generator[SessionStep, Any, None]:
+        self._send(self._reply(250, f"{event.size} octets received", "2.0.0"))
+        return
+        yield
+
+    def _on_end_of_message(self, event: EndOfMessage) -> Generator[SessionStep, Any, None]:
+        yield from self._end_of_message()
+
+    def _on_ehlo(self, event: Ehlo | Lhlo) -> Generator[SessionStep, Any, None]:
+        self._abandon()
+        conn = self.conn
+        reply = yield HookCall("handle_ehlo", (event.domain,))
+        self._send(reply or conn.ehlo_reply(f"{conn.hostname} greets {event.domain}"))
+
+    def _on_helo(self, event: Helo) -> Generator[SessionStep, Any, None]:
+        self._abandon()
+        reply = yield HookCall("handle_ehlo", (event.domain,))
+        self._send(reply or Reply(250, self.conn.hostname))
+
+    def _on_mail(self, event: MailFrom) -> Generator[SessionStep, Any, None]:
+        conn = self.conn
+        reply = yield HookCall("handle_mail", (event,))
+        self._send(reply or _SENDER_OK)
+        if conn.state is State.MAIL:
+            self.envelope = Envelope(
+                mail_from="" if event.sender is None else str(event.sender),
+                mail=event,
+                client_name=conn.client_name,
+                auth_user=self.auth_user,
+                tls=conn.tls_active,
+                peer=self.peer,
+            )
+            self._content = []
+            self._size = 0
+
+    def _on_rcpt(self, event: RcptTo) -> Generator[SessionStep, Any, None]:
+        reply = yield HookCall("handle_rcpt", (event,))
+        reply = reply or _RECIPIENT_OK
+        self._send(reply)
+        if reply.is_positive:
+            self.envelope.rcpt_to.append(str(event.recipient))
+            self.envelope.rcpts.append(event)
+
+    def _on_data(self, event: Data) -> Generator[SessionStep, Any, None]:
+        self._send(_GO_AHEAD)
+        return
+        yield
+
+    def _on_rset(self, event: Rset) -> Generator[SessionStep, Any, None]:
+        self._abandon()
+        yield HookCall("handle_rset", ())
+        self._send(self._reply(250, "Flushed", "2.0.0"))
+
+    def _on_quit(self, event: Quit) -> Generator[SessionStep, Any, None]:
+        yield HookCall("handle_quit", ())
+        self._send(self._reply(221, f"{self.conn.hostname} closing connection", "2.0.0"))
+
+    def _on_starttls(self, event: StartTLS) -> Generator[SessionStep, Any, None]:
+        conn = self.conn
+        self._send(Reply(220, "Ready to start TLS"))
+        if conn.state is State.CONNECTED and not conn.starttls_injected:
+            yield IO.START_TLS
+
+    def _on_auth(self, event: Auth | AuthResponse) -> Generator[SessionStep, Any, None]:
+        self._send(self._authenticate(event))
+        return
+        yield
 
     def _other(self, event: Event) -> Reply:
         if isinstance(event, Noop):
@@ -255,6 +282,27 @@ class SMTPSession:
         self._content = []
         self._mechanism = None
         self._failure = None
+
+
+_Handler = Callable[[SMTPSession, Any], Generator[SessionStep, Any, None]]
+#: Event type -> the session method that answers it; other events get _other's reply.
+_HANDLERS: dict[type, _Handler] = {
+    MessageChunk: SMTPSession._on_chunk,
+    Bdat: SMTPSession._on_bdat,
+    EndOfChunk: SMTPSession._on_end_of_chunk,
+    EndOfMessage: SMTPSession._on_end_of_message,
+    Ehlo: SMTPSession._on_ehlo,
+    Lhlo: SMTPSession._on_ehlo,
+    Helo: SMTPSession._on_helo,
+    MailFrom: SMTPSession._on_mail,
+    RcptTo: SMTPSession._on_rcpt,
+    Data: SMTPSession._on_data,
+    Rset: SMTPSession._on_rset,
+    Quit: SMTPSession._on_quit,
+    StartTLS: SMTPSession._on_starttls,
+    Auth: SMTPSession._on_auth,
+    AuthResponse: SMTPSession._on_auth,
+}
 
 
 def describe(envelope: Envelope) -> str:
