@@ -37,7 +37,7 @@ from _common import (
     revision,
 )
 
-from pymailproto._transport import SMTPServerBase, hook
+from pymailproto._server_front import SMTPServerBase, hook
 from pymailproto.servers import HookCall, SinkHandler
 from pymailproto.smtp import ClientConnection
 from pymailproto.smtp import _procedures as proc

@@ -22,7 +22,7 @@ LAYERS = {
     "backends": {"mailstore", "auth"},
     "protocols": {"smtp", "imap", "pop3"},
     "sessions": {"servers"},
-    "transports": {"sync", "aio", "threaded", "_transport"},
+    "transports": {"sync", "aio", "threaded", "_client_front", "_server_front", "_relay"},
     "applications": {"cli", "__main__", "_demo", "_serve", "testing"},
 }
 ORDER = list(LAYERS)

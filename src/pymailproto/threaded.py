@@ -11,7 +11,7 @@ import os
 import socket
 import threading
 
-from pymailproto._transport import RelayTarget
+from pymailproto._relay import RelayTarget
 from pymailproto.sync._relay import RelayHandler
 from pymailproto.sync._server import SMTPServer as _BlockingSMTPServer
 

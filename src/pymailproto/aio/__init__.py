@@ -6,7 +6,7 @@ performs TLS and enforces timeouts.
 
 from __future__ import annotations
 
-from pymailproto._transport import RelayTarget
+from pymailproto._relay import RelayTarget
 from pymailproto.aio._relay import RelayHandler
 from pymailproto.aio._server import SMTPServer
 from pymailproto.aio._smtp import SMTPClient

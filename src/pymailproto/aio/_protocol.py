@@ -16,7 +16,7 @@ import ssl
 from collections.abc import Callable, Coroutine, Generator
 from typing import Any
 
-from pymailproto._transport import ServerOptions, await_hook, hook, timeout_reply
+from pymailproto._server_front import ServerOptions, await_hook, hook, timeout_reply
 from pymailproto.errors import LocalProtocolError
 from pymailproto.servers import HookCall
 from pymailproto.servers._smtp_session import SessionStep

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from types import TracebackType
 
-from pymailproto._transport import SMTPServerBase
+from pymailproto._server_front import SMTPServerBase
 from pymailproto.aio._protocol import SMTPServerProtocol
 from pymailproto.errors import LocalProtocolError
 

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
+from pymailproto._client_front import SMTPClientBase
 from pymailproto._tlsmode import TLSMode
-from pymailproto._transport import SMTPClientBase
 from pymailproto.aio._driver import AsyncStream, run
 from pymailproto.errors import LocalProtocolError, RemoteProtocolError
 from pymailproto.smtp import Address, Extensions, Reply

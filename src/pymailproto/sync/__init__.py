@@ -6,7 +6,7 @@ enforces timeouts.
 
 from __future__ import annotations
 
-from pymailproto._transport import RelayTarget
+from pymailproto._relay import RelayTarget
 from pymailproto.sync._relay import RelayHandler
 from pymailproto.sync._server import SMTPServer
 from pymailproto.sync._smtp import SMTPClient

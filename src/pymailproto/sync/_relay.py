@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pymailproto._transport import RelayTarget, relay_reply
+from pymailproto._relay import RelayTarget, relay_reply
 from pymailproto.errors import ProtocolError
 from pymailproto.servers import Envelope, SMTPHandler
 from pymailproto.smtp import Reply, SendResult

@@ -8,7 +8,7 @@ import ssl
 import threading
 from types import TracebackType
 
-from pymailproto._transport import ServerOptions, SMTPServerBase, hook, timeout_reply
+from pymailproto._server_front import ServerOptions, SMTPServerBase, hook, timeout_reply
 from pymailproto.errors import LocalProtocolError
 from pymailproto.servers import HookCall, SMTPSession
 from pymailproto.smtp import State
