@@ -76,40 +76,54 @@ def test_every_module_has_a_layer() -> None:
         assert layer_of(component_of(path)), f"{path} is in no layer; add it to LAYERS"
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(PACKAGE)))
-def test_imports_point_down(path: Path) -> None:
-    component = component_of(path)
+def violations(component: str, names: list[str], where: object) -> list[str]:
+    """Every way the imports ``names`` of a module in ``component`` break the layering."""
     layer = layer_of(component)
-    assert layer is not None
-    for name in imports_of(path):
-        top = name.split(".")[0]
+    if layer is None:
+        return [f"{where} is in no layer"]
+    found = []
+    for name in names:
+        parts = name.split(".")
+        top = parts[0]
         if top == "pymailproto":
-            parts = name.split(".")
-            if len(parts) == 1 and layer != "applications":
-                raise AssertionError(f"{path}: import from submodules, not the package root")
             if len(parts) == 1:
+                if layer != "applications":
+                    found.append(f"{where}: import from submodules, not the package root")
                 continue
             target = parts[1]
             if target == component:
                 continue
             target_layer = layer_of(target)
-            assert target_layer is not None, f"{path}: imports unknown {name}"
-            assert target != "testing", f"{path}: the library never imports testing"
-            assert target_layer in ALLOWED[layer], f"{path} ({layer}) imports {name}"
-            if layer == "protocols":
-                assert target_layer != "protocols", f"{path}: protocols never import each other"
+            if target_layer is None:
+                found.append(f"{where}: imports unknown {name}")
+            elif target == "testing":
+                found.append(f"{where}: the library never imports testing")
+            elif target_layer not in ALLOWED[layer]:
+                # Also what keeps protocols from importing each other: not in their ALLOWED.
+                found.append(f"{where} ({layer}) imports {name}")
         elif layer in SANS_IO_LAYERS and top in IO_MODULES:
             if layer in ("backends", "sessions") and top in BACKEND_ALLOWED_IO:
                 continue
-            raise AssertionError(f"{path} ({layer}) imports I/O module {top}")
+            found.append(f"{where} ({layer}) imports I/O module {top}")
+    return found
 
 
-def test_the_checker_catches_a_violation(tmp_path: Path) -> None:
-    """The rule above must be able to fail: a protocol core importing socket is caught."""
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_imports_point_down(path: Path) -> None:
+    assert violations(component_of(path), imports_of(path), path) == []
+
+
+def test_the_checker_catches_violations(tmp_path: Path) -> None:
+    """The rule above must be able to fail: each kind of violation is reported."""
     bad = tmp_path / "bad.py"
-    bad.write_text("import socket\nfrom pymailproto.imap import x\n")
-    names = imports_of(bad)
-    assert "socket" in names
-    assert "pymailproto.imap" in names
-    assert layer_of("smtp") == "protocols"
-    assert "socket" in IO_MODULES
+    bad.write_text("import socket\nfrom pymailproto.imap import x\nimport pymailproto.sync\n")
+    found = violations("smtp", imports_of(bad), "bad.py")
+    assert found == [
+        "bad.py (protocols) imports I/O module socket",
+        "bad.py (protocols) imports pymailproto.imap",
+        "bad.py (protocols) imports pymailproto.sync",
+    ]
+    assert violations("servers", ["pymailproto.testing"], "x") == [
+        "x: the library never imports testing"
+    ]
+    assert violations("servers", ["asyncio"], "x") == ["x (sessions) imports I/O module asyncio"]

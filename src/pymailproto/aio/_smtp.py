@@ -11,7 +11,7 @@ from pymailproto._client_front import SMTPClientBase
 from pymailproto._tlsmode import TLSMode
 from pymailproto.aio._driver import AsyncStream, run
 from pymailproto.errors import LocalProtocolError, RemoteProtocolError
-from pymailproto.smtp import Address, Extensions, Reply
+from pymailproto.smtp import Address, Extensions, Reply, State
 from pymailproto.smtp._params import MailParams, RcptParams
 from pymailproto.smtp._procedures import Procedure
 from pymailproto.smtp._results import SendResult
@@ -116,7 +116,7 @@ class SMTPClient(SMTPClientBase):
 
     async def quit(self) -> Reply | None:
         """QUIT politely; returns the reply, or None when the connection was already gone."""
-        if self._stream is None or self._front.conn.state.name == "CLOSED":
+        if self._stream is None or self._front.conn.state is State.CLOSED:
             return None
         return await self._run(self._front.quit())
 
