@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 import ssl
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pymailproto._client_front import Trace
 from pymailproto._limits import SMTPLimits, SMTPTimeouts
 from pymailproto.sasl import Authenticator, server_mechanisms
 from pymailproto.servers import CaptureHandler, HookCall, SMTPSession
+from pymailproto.servers._smtp_handlers import implemented_hooks
 from pymailproto.smtp import (
     DEFAULT_SERVER_EXTENSIONS,
     Reply,
@@ -47,6 +48,11 @@ class ServerOptions:
     trace: Trace | None
     extensions: frozenset[str]
     strict_line_endings: bool
+    #: The handler hooks worth calling (computed once per server, not per connection).
+    hooks: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hooks", implemented_hooks(self.handler))
 
     def new_session(self, peer: str) -> SMTPSession:
         """A fresh sans-IO session for one accepted connection."""
@@ -70,6 +76,7 @@ class ServerOptions:
             authenticator=self.authenticator,
             peer=peer,
             collect_content=getattr(self.handler, "collect_content", True),
+            hooks=self.hooks,
         )
 
 

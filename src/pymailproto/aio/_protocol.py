@@ -49,6 +49,7 @@ class SMTPServerProtocol(asyncio.BufferedProtocol):
         self._steps: Generator[SessionStep, Any, None] | None = None
         self._busy = False  # an async hook or a TLS handshake is in progress
         self._timer: asyncio.TimerHandle | None = None
+        self._deadline: float | None = None  # when the client is given up on, if waited for
         self._task: asyncio.Task[None] | None = None
         self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
@@ -80,6 +81,9 @@ class SMTPServerProtocol(asyncio.BufferedProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_timer()
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         if self._steps is not None:
             self._steps.close()
         if self._task is not None and not self._task.done():
@@ -160,19 +164,32 @@ class SMTPServerProtocol(asyncio.BufferedProtocol):
 
     # ------------------------------------------------------------------ timeout
 
+    # One timer per connection, re-armed lazily: a read only moves the deadline. Creating and
+    # cancelling a TimerHandle for every command would cost more than parsing the command.
+
     def _arm_timer(self) -> None:
-        self._cancel_timer()
         loop = asyncio.get_running_loop()
-        self._timer = loop.call_later(self.conn.timeout, self._timed_out)
+        self._deadline = loop.time() + self.conn.timeout
+        if self._timer is None:
+            self._timer = loop.call_at(self._deadline, self._check_deadline)
 
     def _cancel_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        self._deadline = None
+
+    def _check_deadline(self) -> None:
+        self._timer = None
+        deadline = self._deadline
+        if deadline is None:
+            return  # not waiting for the client now; the next wait arms a new timer
+        loop = asyncio.get_running_loop()
+        if loop.time() < deadline:
+            self._timer = loop.call_at(deadline, self._check_deadline)
+            return
+        self._timed_out()
 
     def _timed_out(self) -> None:
         """RFC 5321 §4.5.3.2.7: give up on an idle client, saying so with 421."""
-        self._timer = None
+        self._deadline = None
         if self.conn.state is not State.CLOSED:
             with contextlib.suppress(LocalProtocolError):
                 self.conn.send(timeout_reply())

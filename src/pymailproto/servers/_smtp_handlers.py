@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from pymailproto.smtp import Address, MailFrom, RcptTo, Reply
 
-__all__ = ["CaptureHandler", "Envelope", "SMTPHandler", "SinkHandler"]
+__all__ = ["HOOK_NAMES", "CaptureHandler", "Envelope", "SMTPHandler", "SinkHandler", "implemented_hooks"]
 
 
 @dataclass
@@ -87,13 +87,41 @@ class SMTPHandler:
         """The client said QUIT."""
 
 
+#: Every hook a handler may implement, in the order a session calls them.
+HOOK_NAMES = (
+    "handle_connect",
+    "handle_ehlo",
+    "handle_mail",
+    "handle_rcpt",
+    "handle_data_chunk",
+    "handle_message",
+    "handle_rset",
+    "handle_quit",
+)
+
+
+def implemented_hooks(handler: object) -> frozenset[str]:
+    """The hooks ``handler`` really implements: it has them, and not as SMTPHandler's no-ops.
+
+    A session calls only these; the others would answer None anyway. Skipping them saves a
+    round through the transport for every command.
+    """
+    names = set()
+    for name in HOOK_NAMES:
+        method = getattr(handler, name, None)
+        if method is None:
+            continue
+        if getattr(method, "__func__", None) is getattr(SMTPHandler, name):
+            continue
+        names.add(name)
+    return frozenset(names)
+
+
 class SinkHandler(SMTPHandler):
-    """Accepts everything and keeps nothing (benchmarks, black holes)."""
+    """Accepts everything and keeps nothing (benchmarks, black holes): content is discarded
+    as it arrives (``collect_content`` is False)."""
 
     collect_content = False
-
-    def handle_data_chunk(self, session: object, data: bytes) -> None:
-        """Discard the content as it arrives."""
 
 
 class CaptureHandler(SMTPHandler):

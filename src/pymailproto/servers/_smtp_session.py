@@ -19,7 +19,7 @@ from typing import Any
 
 from pymailproto.errors import RemoteProtocolError
 from pymailproto.sasl import Authenticator, Challenge, ServerMechanism, Success, server_mechanism
-from pymailproto.servers._smtp_handlers import Envelope
+from pymailproto.servers._smtp_handlers import HOOK_NAMES, Envelope
 from pymailproto.smtp import (
     NEED_DATA,
     Auth,
@@ -80,8 +80,11 @@ class SMTPSession:
         authenticator: Authenticator | None = None,
         peer: str = "",
         collect_content: bool = True,
+        hooks: frozenset[str] | None = None,
     ) -> None:
         self.conn = conn
+        #: The handler hooks worth calling (see :func:`implemented_hooks`); None: all.
+        self.hooks = frozenset(HOOK_NAMES) if hooks is None else hooks
         self.authenticator = authenticator
         self.collect_content = collect_content
         self.peer = peer
@@ -97,7 +100,7 @@ class SMTPSession:
     def run(self) -> Generator[SessionStep, Any, None]:
         """Serve the connection until QUIT, a fatal error, or the client going away."""
         conn = self.conn
-        greeting = yield HookCall("handle_connect", ())
+        greeting = yield from self._call("handle_connect")
         conn.send(greeting or Greeting(220, f"{conn.hostname} ESMTP pymailproto ready"))
         while conn.state is not State.CLOSED:
             try:
@@ -113,27 +116,30 @@ class SMTPSession:
             if event is NEED_DATA:
                 yield IO.RECEIVE
                 continue
-            if isinstance(event, ConnectionClosed):
+            handler = _HANDLERS.get(type(event))
+            if handler is not None:
+                yield from handler(self, event)
+            elif isinstance(event, ConnectionClosed):
                 return
-            assert isinstance(event, Event)
-            yield from self._handle(event)
+            else:
+                assert isinstance(event, Event)
+                self._send(self._other(event))
+
+    def _call(self, name: str, *args: Any) -> Generator[SessionStep, Any, Any]:
+        """Have the transport call hook ``name`` (if the handler has it); its answer."""
+        if name not in self.hooks:
+            return None
+        return (yield HookCall(name, args))
 
     def _send(self, reply: Reply) -> None:
         """Send a reply, without an enhanced code unless one was negotiated (RFC 2034 §3)."""
-        if reply.enhanced and "ENHANCEDSTATUSCODES" not in self.conn.advertised:
-            reply = Reply(reply.code, reply.text_lines)
+        if reply.enhanced and not self.conn.enhanced_status_codes:
+            reply = reply.without_enhanced()
         self.conn.send(reply)
 
     def _reply(self, code: int, text: str, enhanced: str | None = None) -> Reply:
         """A reply of the session's own (its enhanced code is dropped by :meth:`_send`)."""
         return Reply(code, text, enhanced)
-
-    def _handle(self, event: Event) -> Generator[SessionStep, Any, None]:
-        handler = _HANDLERS.get(type(event))
-        if handler is None:
-            self._send(self._other(event))
-            return None
-        return (yield from handler(self, event))
 
     # One method per event type (see _HANDLERS below): each answers its event.
 
@@ -141,7 +147,7 @@ class SMTPSession:
         self._size += len(event.data)
         if self.collect_content:
             self._content.append(bytes(event.data))
-        failed = yield HookCall("handle_data_chunk", (event.data,))
+        failed = yield from self._call("handle_data_chunk", event.data)
         if isinstance(failed, Reply) and self._failure is None:
             self._failure = failed  # answered at the end of the message
 
@@ -160,17 +166,17 @@ class SMTPSession:
     def _on_ehlo(self, event: Ehlo | Lhlo) -> Generator[SessionStep, Any, None]:
         self._abandon()
         conn = self.conn
-        reply = yield HookCall("handle_ehlo", (event.domain,))
+        reply = yield from self._call("handle_ehlo", event.domain)
         self._send(reply or conn.ehlo_reply(f"{conn.hostname} greets {event.domain}"))
 
     def _on_helo(self, event: Helo) -> Generator[SessionStep, Any, None]:
         self._abandon()
-        reply = yield HookCall("handle_ehlo", (event.domain,))
+        reply = yield from self._call("handle_ehlo", event.domain)
         self._send(reply or Reply(250, self.conn.hostname))
 
     def _on_mail(self, event: MailFrom) -> Generator[SessionStep, Any, None]:
         conn = self.conn
-        reply = yield HookCall("handle_mail", (event,))
+        reply = yield from self._call("handle_mail", event)
         self._send(reply or _SENDER_OK)
         if conn.state is State.MAIL:
             self.envelope = Envelope(
@@ -185,7 +191,7 @@ class SMTPSession:
             self._size = 0
 
     def _on_rcpt(self, event: RcptTo) -> Generator[SessionStep, Any, None]:
-        reply = yield HookCall("handle_rcpt", (event,))
+        reply = yield from self._call("handle_rcpt", event)
         reply = reply or _RECIPIENT_OK
         self._send(reply)
         if reply.is_positive:
@@ -199,11 +205,11 @@ class SMTPSession:
 
     def _on_rset(self, event: Rset) -> Generator[SessionStep, Any, None]:
         self._abandon()
-        yield HookCall("handle_rset", ())
+        yield from self._call("handle_rset")
         self._send(self._reply(250, "Flushed", "2.0.0"))
 
     def _on_quit(self, event: Quit) -> Generator[SessionStep, Any, None]:
-        yield HookCall("handle_quit", ())
+        yield from self._call("handle_quit")
         self._send(self._reply(221, f"{self.conn.hostname} closing connection", "2.0.0"))
 
     def _on_starttls(self, event: StartTLS) -> Generator[SessionStep, Any, None]:
@@ -237,7 +243,7 @@ class SMTPSession:
         if failure is not None:
             answer: Any = failure
         else:
-            answer = yield HookCall("handle_message", (self.envelope,))
+            answer = yield from self._call("handle_message", self.envelope)
         if conn.lmtp:
             # RFC 2033 §4.2: one reply per accepted recipient, in RCPT order.
             count = conn.recipient_count

@@ -330,6 +330,17 @@ def split_path(argument: str) -> tuple[str, str]:
     text = argument.lstrip(" ")
     if not text.startswith("<"):
         raise AddressError('path must be enclosed in "<" and ">" (RFC 5321 §4.1.2)')
+    i = text.find(">")
+    if i < 0 or "\"" in text[:i] or "[" in text[:i]:
+        i = _path_end(text)
+    path, rest = text[: i + 1], text[i + 1 :]
+    if rest and rest[0] != " ":
+        raise AddressError("expected SP after the path (RFC 5321 §4.1.1.2)")
+    return path, rest.lstrip(" ")
+
+
+def _path_end(text: str) -> int:
+    """The index of the ``>`` closing the path, skipping Quoted-strings and address literals."""
     in_quote = in_literal = False
     i = 1
     while i < len(text):
@@ -350,10 +361,7 @@ def split_path(argument: str) -> tuple[str, str]:
         i += 1
     else:
         raise AddressError('path lacks its closing ">" (RFC 5321 §4.1.2)')
-    path, rest = text[: i + 1], text[i + 1 :]
-    if rest and rest[0] != " ":
-        raise AddressError("expected SP after the path (RFC 5321 §4.1.1.2)")
-    return path, rest.lstrip(" ")
+    return i
 
 
 def _strip_brackets(path: str, utf8: bool) -> str:

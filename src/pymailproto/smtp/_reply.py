@@ -46,6 +46,9 @@ class Reply(Event):
     code: int
     text_lines: tuple[str, ...]
     enhanced: str | None = field(default=None)
+    # Caches: a reply is immutable, and the same few replies are sent for every message.
+    _wire: bytes | None = field(default=None, repr=False, compare=False)
+    _plain: Reply | None = field(default=None, repr=False, compare=False)
 
     def __init__(
         self, code: int, text_lines: str | Sequence[str] = "", enhanced: str | None = None
@@ -68,6 +71,8 @@ class Reply(Event):
         object.__setattr__(self, "code", code)
         object.__setattr__(self, "text_lines", lines)
         object.__setattr__(self, "enhanced", enhanced)
+        object.__setattr__(self, "_wire", None)
+        object.__setattr__(self, "_plain", None)
 
     @property
     def text(self) -> str:
@@ -110,8 +115,30 @@ class Reply(Event):
         except (binascii.Error, ValueError) as exc:
             raise RemoteProtocolError(f"AUTH challenge is not base64: {text!r}") from exc
 
+    def without_enhanced(self) -> Reply:
+        """The same reply with no enhanced status code (RFC 2034 §3: only once negotiated)."""
+        if self.enhanced is None:
+            return self
+        plain = self._plain
+        if plain is None:
+            plain = object.__new__(type(self))
+            for name, value in (("code", self.code), ("text_lines", self.text_lines)):
+                object.__setattr__(plain, name, value)
+            object.__setattr__(plain, "enhanced", None)
+            object.__setattr__(plain, "_wire", None)
+            object.__setattr__(plain, "_plain", None)
+            object.__setattr__(self, "_plain", plain)
+        return plain
+
     def to_bytes(self) -> bytes:
         """The reply as it goes on the wire, CRLF included."""
+        wire = self._wire
+        if wire is None:
+            wire = self._serialize()
+            object.__setattr__(self, "_wire", wire)
+        return wire
+
+    def _serialize(self) -> bytes:
         prefix = f"{self.enhanced} " if self.enhanced else ""
         last = len(self.text_lines) - 1
         out = []
@@ -189,6 +216,8 @@ def _build(code: int, lines: list[str], cls: type[Reply]) -> Reply:
     text_lines = tuple(t if t.isprintable() else _BAD_TEXT.sub("?", t) for t in lines)
     object.__setattr__(reply, "text_lines", text_lines)
     object.__setattr__(reply, "enhanced", enhanced)
+    object.__setattr__(reply, "_wire", None)
+    object.__setattr__(reply, "_plain", None)
     return reply
 
 

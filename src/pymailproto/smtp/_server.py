@@ -25,6 +25,7 @@ acceptable, whether credentials are right, what to do with the message -- arrive
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from pymailproto._buffer import LineTooLong, ReceiveBuffer
 from pymailproto._limits import SMTPLimits, SMTPTimeouts
@@ -53,7 +54,7 @@ from pymailproto.smtp._events import (
 from pymailproto.smtp._extensions import BODY_EXTENSION, PARAM_EXTENSION, Extensions
 from pymailproto.smtp._params import Body
 from pymailproto.smtp._reply import Greeting, Reply
-from pymailproto.smtp._state import CHUNK_STATES, TRANSITIONS, Outcome, State, outcome_of
+from pymailproto.smtp._state import CHUNK_STATES, TRANSITIONS, State
 
 __all__ = ["DEFAULT_SERVER_EXTENSIONS", "ServerConnection"]
 
@@ -143,8 +144,7 @@ class ServerConnection:
         self.trace = trace
 
         self.state = State.GREETING
-        self._advertised = Extensions()
-        self._line_limit = self.limits.max_command_line
+        self.advertised = Extensions()
         #: The client's EHLO/HELO/LHLO domain, once accepted.
         self.client_name: str | None = None
         #: True once a 235 was sent (RFC 4954 §4).
@@ -257,77 +257,86 @@ class ServerConnection:
         if not isinstance(reply, Reply):
             raise LocalProtocolError("a server sends Reply values")
         unit = self._owed
-        outcome = outcome_of(reply.code)
+        code = reply.code
         if unit is None:
             # RFC 5321 §3.8: a server may announce its shutdown with 421 at any time.
-            if reply.code != 421:
+            if code != 421:
                 raise LocalProtocolError("no reply is owed now (only 421 may be sent unasked)")
             self._queue(reply, State.CLOSED)
             return
-        if self._replies_left > 1 and reply.code != 421:
+        if self._replies_left > 1 and code != 421:
             # RFC 2033 §4.2: LMTP answers the end of data once per accepted recipient.
-            if outcome is Outcome.INTERMEDIATE:
+            if reply.is_intermediate:
                 raise LocalProtocolError("an LMTP delivery reply cannot be 3yz")
             self._queue(reply, self.state)  # may refuse the reply: count it only once queued
             self._replies_left -= 1
             return
+        copies = 1
         if unit is _GREETING:
-            target = TRANSITIONS[(State.GREETING, Greeting)].target(outcome)
-        elif isinstance(unit, _Rejected):
+            target = TRANSITIONS[(State.GREETING, Greeting)].by_class[code // 100]
+        elif type(unit) is _Rejected:
             if not reply.is_error:
                 raise LocalProtocolError("a refused command must get an error reply")
             target = unit.after
+            copies = unit.copies
         else:
             transition = TRANSITIONS.get((self.state, type(unit)))
-            target = transition.target(outcome) if transition else None
-        if reply.code == 421:
+            target = transition.by_class[code // 100] if transition else None
+        if code == 421:
             target = State.CLOSED  # RFC 5321 §3.8
+            copies = 1
         if target is None:
-            raise LocalProtocolError(f"{reply.code} is not a valid reply to {unit!r}")
-        copies = unit.copies if isinstance(unit, _Rejected) and reply.code != 421 else 1
+            raise LocalProtocolError(f"{code} is not a valid reply to {unit!r}")
         self._queue(reply, target, copies)
         self._owed = None
         self._replies_left = 0
-        if outcome is Outcome.POSITIVE:
-            self._learn(unit, reply)
+        if code < 300:
+            learn = _LEARN.get(type(unit))
+            if learn is not None:
+                learn(self, unit, reply)
         if target is State.DATA:
             self._reader = DataReader(
                 max_line=self.limits.max_text_line,
                 max_size=self.limits.max_message_size,
                 strict=self.strict_line_endings,
             )
-        if target in (State.READY, State.CONNECTED, State.CLOSED):
+        elif target in _OUTSIDE_TRANSACTION:
             self.mail = None
             self.recipient_count = 0
             self._chunk_size = 0
 
     # ------------------------------------------------------------------ replies
 
-    def _learn(self, unit: object, reply: Reply) -> None:
-        """Record what a positive reply established."""
-        if isinstance(unit, Ehlo | Lhlo):
-            self.advertised = Extensions.from_reply(reply)
-            self.client_name = unit.domain
-        elif isinstance(unit, Helo):
-            self.advertised = Extensions()
-            self.client_name = unit.domain
-        elif isinstance(unit, MailFrom):
-            self.mail = unit
-            self.recipient_count = 0
-            self._chunk_size = 0
-        elif isinstance(unit, RcptTo):
-            self.recipient_count += 1
-        elif isinstance(unit, Auth | AuthResponse):
-            self.authenticated = True
-        elif isinstance(unit, StartTLS):
-            # RFC 3207 §4.2: forget everything learnt before the handshake. Anything already
-            # buffered came in plaintext behind STARTTLS: discard it (RFC 3207 §5, the
-            # "STARTTLS command injection" class of bugs) and refuse to go on.
-            self._injected = self._buffer.clear()
-            self.tls_active = True
-            self.authenticated = False
-            self.advertised = Extensions()
-            self.client_name = None
+    # What a positive reply establishes, one method per command (see _LEARN below).
+
+    def _learn_ehlo(self, unit: Ehlo | Lhlo, reply: Reply) -> None:
+        self.advertised = Extensions.from_reply(reply)
+        self.client_name = unit.domain
+
+    def _learn_helo(self, unit: Helo, reply: Reply) -> None:
+        self.advertised = Extensions()
+        self.client_name = unit.domain
+
+    def _learn_mail(self, unit: MailFrom, reply: Reply) -> None:
+        self.mail = unit
+        self.recipient_count = 0
+        self._chunk_size = 0
+
+    def _learn_rcpt(self, unit: RcptTo, reply: Reply) -> None:
+        self.recipient_count += 1
+
+    def _learn_auth(self, unit: Auth | AuthResponse, reply: Reply) -> None:
+        self.authenticated = True
+
+    def _learn_starttls(self, unit: StartTLS, reply: Reply) -> None:
+        # RFC 3207 §4.2: forget everything learnt before the handshake. Anything already
+        # buffered came in plaintext behind STARTTLS: discard it (RFC 3207 §5, the
+        # "STARTTLS command injection" class of bugs) and refuse to go on.
+        self._injected = self._buffer.clear()
+        self.tls_active = True
+        self.authenticated = False
+        self.advertised = Extensions()
+        self.client_name = None
 
     def _queue(self, reply: Reply, target: State, copies: int = 1) -> None:
         limit = self.limits.max_reply_line
@@ -351,7 +360,7 @@ class ServerConnection:
         auth_possible = in_auth or self.auth_offered
         limit = self.limits.max_auth_line if auth_possible else self.limits.max_command_line
         try:
-            raw = self._buffer.next_line(max(limit, self._mail_line_limit()))
+            raw = self._buffer.next_line(max(limit, self._line_limit))
         except LineTooLong:
             # RFC 4954 §4: a line of the exchange -- a response, or the AUTH command with its
             # initial response -- longer than the buffer fails AUTH with 500 5.5.6.
@@ -383,24 +392,20 @@ class ServerConnection:
             command = parse_command(line, lmtp=self.lmtp)
         except CommandError as exc:
             return self._reject(exc.reply)
+        kind = type(command)
         line_limit = (
-            self._mail_line_limit()
-            if isinstance(command, MailFrom | RcptTo)
-            else self.limits.max_command_line
+            self._line_limit if kind is MailFrom or kind is RcptTo else self.limits.max_command_line
         )
         # RFC 4954 §4: only AUTH, and only where it is offered, gets the longer allowance.
-        if len(raw) + 2 > line_limit and not (isinstance(command, Auth) and auth_possible):
+        if len(raw) + 2 > line_limit and not (kind is Auth and auth_possible):
             return self._reject(Reply(500, "Line too long", "5.5.2"))
         refusal = self._check(command)
-        if isinstance(command, Bdat):
+        if kind is Bdat:
+            assert isinstance(command, Bdat)
             return self._start_chunk(command, refusal)
         if refusal is not None:
             return self._reject(refusal)
         return self._owe(command)
-
-    def _mail_line_limit(self) -> int:
-        """The MAIL/RCPT line limit: 512 plus what each advertised extension adds to it."""
-        return self._line_limit
 
     @property
     def advertised(self) -> Extensions:
@@ -410,6 +415,8 @@ class ServerConnection:
     @advertised.setter
     def advertised(self, extensions: Extensions) -> None:
         self._advertised = extensions
+        #: RFC 2034 §3: enhanced status codes go out only once ENHANCEDSTATUSCODES was offered.
+        self.enhanced_status_codes = "ENHANCEDSTATUSCODES" in extensions
         extra = sum(n for name, n in _LINE_ALLOWANCE.items() if name in extensions)
         self._line_limit = self.limits.max_command_line + extra
 
@@ -428,14 +435,16 @@ class ServerConnection:
 
     def _for_client(self, reply: Reply) -> Reply:
         # RFC 2034 §4: enhanced codes only once ENHANCEDSTATUSCODES was advertised.
-        if reply.enhanced and "ENHANCEDSTATUSCODES" not in self.advertised:
-            return Reply(reply.code, reply.text_lines)
+        if reply.enhanced and not self.enhanced_status_codes:
+            return reply.without_enhanced()
         return reply
 
     def _check(self, command: Command) -> Reply | None:
         """The reply refusing ``command`` in the current session, or None if it may proceed."""
         state = self.state
-        if isinstance(command, Bdat):
+        kind = type(command)
+        if kind is Bdat:
+            assert isinstance(command, Bdat)
             if "CHUNKING" not in self.advertised:
                 return Reply(502, "BDAT not available (CHUNKING not offered)", "5.5.1")
             if state not in CHUNK_STATES:
@@ -443,28 +452,33 @@ class ServerConnection:
                     return Reply(554, "No valid recipients", "5.5.1")
                 return Reply(503, "Bad sequence of commands", "5.5.1")
             return self._check_size(self._chunk_size + command.size)
-        if (state, type(command)) not in TRANSITIONS:
+        if (state, kind) not in TRANSITIONS:
             return _sequence_error(state, command)
-        if state is State.MAIL and isinstance(command, Data):
-            # RFC 2920 §3.2 item 3 and RFC 5321 §3.3: no valid recipient, no 354. RFC 2033
-            # §4.2: in LMTP such a DATA "MUST fail with a 503 reply code".
-            return Reply(503 if self.lmtp else 554, "No valid recipients", "5.5.1")
-        if self.require_auth and not self.authenticated and isinstance(command, MailFrom):
-            return Reply(530, "Authentication required", "5.7.0")  # RFC 4954 §6
-        if isinstance(command, StartTLS):
+        if kind is MailFrom:
+            assert isinstance(command, MailFrom)
+            if self.require_auth and not self.authenticated:
+                return Reply(530, "Authentication required", "5.7.0")  # RFC 4954 §6
+            return self._check_mail(command)
+        if kind is RcptTo:
+            assert isinstance(command, RcptTo)
+            return self._check_rcpt(command)
+        if kind is Data:
+            if state is State.MAIL:
+                # RFC 2920 §3.2 item 3 and RFC 5321 §3.3: no valid recipient, no 354. RFC
+                # 2033 §4.2: in LMTP such a DATA "MUST fail with a 503 reply code".
+                return Reply(503 if self.lmtp else 554, "No valid recipients", "5.5.1")
+            if self.mail and self.mail.params.body is Body.BINARYMIME:
+                # RFC 3030 §3: BINARYMIME messages must be sent with BDAT.
+                return Reply(503, "BODY=BINARYMIME requires BDAT", "5.5.1")
+            return None
+        if kind is StartTLS:
             if self.tls_active:
                 return Reply(503, "TLS already active", "5.5.1")  # RFC 3207 §4.2
             if "STARTTLS" not in self.advertised:
                 return Reply(502, "STARTTLS not available", "5.5.1")
-        elif isinstance(command, Auth):
+        elif kind is Auth:
+            assert isinstance(command, Auth)
             return self._check_auth(command)
-        elif isinstance(command, MailFrom):
-            return self._check_mail(command)
-        elif isinstance(command, RcptTo):
-            return self._check_rcpt(command)
-        elif isinstance(command, Data) and self.mail and self.mail.params.body is Body.BINARYMIME:
-            # RFC 3030 §3: BINARYMIME messages must be sent with BDAT.
-            return Reply(503, "BODY=BINARYMIME requires BDAT", "5.5.1")
         return None
 
     def _check_auth(self, command: Auth) -> Reply | None:
@@ -491,9 +505,11 @@ class ServerConnection:
     def _check_mail(self, command: MailFrom) -> Reply | None:
         params = command.params
         body = params.body
-        refusal = self._check_params([k for k in params.keywords() if k != "BODY"])
-        if refusal:
-            return refusal
+        keywords = params.keywords()
+        if keywords:
+            refusal = self._check_params([k for k in keywords if k != "BODY"])
+            if refusal:
+                return refusal
         if body is not None and BODY_EXTENSION[body] not in self.advertised:
             return Reply(555, f"BODY={body.value} not supported", "5.5.4")
         # A non-ASCII sender without SMTPUTF8 never gets here: the parser answers 553 5.6.7.
@@ -503,9 +519,11 @@ class ServerConnection:
         return None
 
     def _check_rcpt(self, command: RcptTo) -> Reply | None:
-        refusal = self._check_params(command.params.keywords())
-        if refusal:
-            return refusal
+        keywords = command.params.keywords()
+        if keywords:
+            refusal = self._check_params(keywords)
+            if refusal:
+                return refusal
         smtputf8 = bool(self.mail and self.mail.params.smtputf8)
         if command.recipient.needs_smtputf8 and not smtputf8:
             return Reply(553, "Non-ASCII address requires SMTPUTF8", "5.6.7")
@@ -601,6 +619,21 @@ class ServerConnection:
         self._replies_left = 1
         self._owed = event
         return event
+
+
+_Learner = Callable[[ServerConnection, Any, Reply], None]
+#: Command type -> what a positive reply to it establishes.
+_LEARN: dict[type, _Learner] = {
+    Ehlo: ServerConnection._learn_ehlo,
+    Lhlo: ServerConnection._learn_ehlo,
+    Helo: ServerConnection._learn_helo,
+    MailFrom: ServerConnection._learn_mail,
+    RcptTo: ServerConnection._learn_rcpt,
+    Auth: ServerConnection._learn_auth,
+    AuthResponse: ServerConnection._learn_auth,
+    StartTLS: ServerConnection._learn_starttls,
+}
+_OUTSIDE_TRANSACTION = frozenset({State.READY, State.CONNECTED, State.CLOSED})
 
 
 def _sequence_error(state: State, command: Command) -> Reply:

@@ -16,7 +16,7 @@ unit is out of sequence in that state. Any 421 reply, to anything, closes the co
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pymailproto.smtp._events import (
     Auth,
@@ -53,6 +53,10 @@ __all__ = [
 class State(enum.Enum):
     """Where a conversation stands (the same for both ends)."""
 
+    # Members are singletons compared by identity; hashing them by identity too keeps the
+    # transition-table lookups (one per command and reply) off Enum's Python-level __hash__.
+    __hash__ = object.__hash__
+
     #: Connected; the server has not sent its greeting yet.
     GREETING = "greeting"
     #: The greeting was 554: the server serves only QUIT (RFC 5321 §3.1).
@@ -78,6 +82,8 @@ class State(enum.Enum):
 class Outcome(enum.Enum):
     """The class of a reply (RFC 5321 §4.2.1: the first digit)."""
 
+    __hash__ = object.__hash__
+
     POSITIVE = "2yz"
     INTERMEDIATE = "3yz"
     NEGATIVE = "4yz/5yz"
@@ -99,6 +105,12 @@ class Transition:
     positive: State | None
     intermediate: State | None
     negative: State | None
+    #: The target by the reply code's first digit (2 to 5), for the per-reply lookup.
+    by_class: tuple[State | None, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        targets = (None, None, self.positive, self.intermediate, self.negative, self.negative)
+        object.__setattr__(self, "by_class", targets)
 
     def target(self, outcome: Outcome) -> State | None:
         """The next state for a reply of this class."""
