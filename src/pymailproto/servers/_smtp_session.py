@@ -138,8 +138,8 @@ class SMTPSession:
         self.conn.send(reply)
 
     def _reply(self, code: int, text: str, enhanced: str | None = None) -> Reply:
-        """A reply of the session's own (its enhanced code is dropped by :meth:`_send`)."""
-        return Reply(code, text, enhanced)
+        """A reply of the session's own, with its enhanced code only once negotiated."""
+        return Reply(code, text, enhanced if self.conn.enhanced_status_codes else None)
 
     # One method per event type (see _HANDLERS below): each answers its event.
 

@@ -98,23 +98,24 @@ class DataReader:
         self.size += len(segment)
         if self._max_size is not None and self.size > self._max_size:
             self._fault(_TOO_BIG)
-        crlfs = segment.count(b"\r\n")
+        lines = segment.split(b"\r\n")
+        crlfs = len(lines) - 1
         if self._strict and (
             segment.count(b"\r") != crlfs or segment.count(b"\n") != crlfs or b"\0" in segment
         ):
             self._fault(_BARE)
-        if self._max_line is not None:
-            limit = self._max_line - 2  # RFC 5321 §4.5.3.1.6 counts the CRLF
-            if crlfs == 0:
-                self._line_len += len(segment)
-                longest = self._line_len
-            else:
-                lines = segment.split(b"\r\n")
-                longest = max(self._line_len + len(lines[0]), *map(len, lines[1:-1] or [b""]))
-                self._line_len = len(lines[-1])
-                longest = max(longest, self._line_len)
-            if longest > limit:
-                self._fault(_LONG_LINE)
+        if self._max_line is None:
+            return
+        limit = self._max_line - 2  # RFC 5321 §4.5.3.1.6 counts the CRLF
+        # The first line continues one passed on before; the last may go on in the next read.
+        self._line_len += len(lines[0])
+        if crlfs:
+            longest = max(self._line_len, max(map(len, lines)))
+            self._line_len = len(lines[-1])
+        else:
+            longest = self._line_len
+        if longest > limit:
+            self._fault(_LONG_LINE)
 
     def _fault(self, reply: Reply) -> None:
         if self.error is None or _FAULTS.index(reply) < _FAULTS.index(self.error):

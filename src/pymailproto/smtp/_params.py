@@ -176,6 +176,8 @@ def parse_params(text: str, *, utf8: bool = False) -> list[tuple[str, str | None
     parameters are tolerated; a repeated keyword is an error (e.g. RFC 3461 §4.5).
     """
     params: list[tuple[str, str | None]] = []
+    if not text:
+        return params
     seen: set[str] = set()
     for token in text.split(" "):
         if token == "":
@@ -310,6 +312,8 @@ class MailParams:
     @classmethod
     def from_params(cls, params: Sequence[tuple[str, str | None]]) -> MailParams:
         """Interpret parsed parameters; ParameterError for malformed known parameters."""
+        if not params:
+            return _NO_MAIL_PARAMS
         collected = _collect(params)
         size: int | None = None
         body: Body | None = None
@@ -365,6 +369,8 @@ class MailParams:
 
     def keywords(self) -> tuple[str, ...]:
         """The keywords present, upper-cased (to check them against the EHLO extensions)."""
+        if self is _NO_MAIL_PARAMS or self is _NO_RCPT_PARAMS:
+            return ()
         return tuple(keyword.upper() for keyword, _ in self.to_params())
 
 
@@ -412,6 +418,8 @@ class RcptParams:
     @classmethod
     def from_params(cls, params: Sequence[tuple[str, str | None]]) -> RcptParams:
         """Interpret parsed parameters; ParameterError for malformed known parameters."""
+        if not params:
+            return _NO_RCPT_PARAMS
         collected = _collect(params)
         notify: frozenset[Notify] | None = None
         orcpt = None
@@ -447,4 +455,11 @@ class RcptParams:
 
     def keywords(self) -> tuple[str, ...]:
         """The keywords present, upper-cased (to check them against the EHLO extensions)."""
+        if self is _NO_MAIL_PARAMS or self is _NO_RCPT_PARAMS:
+            return ()
         return tuple(keyword.upper() for keyword, _ in self.to_params())
+
+
+# Most commands carry no parameters: share one empty value of each kind (they are immutable).
+_NO_MAIL_PARAMS = MailParams()
+_NO_RCPT_PARAMS = RcptParams()
