@@ -49,18 +49,30 @@ from _common import (
 
 from pymailproto import TLSMode
 from pymailproto.aio import SMTPClient as AsyncSMTPClient
+from pymailproto.smtp import Outgoing, SendResult
 from pymailproto.sync import SMTPClient
 
 TIMEOUT = 30.0
-CLIENTS = ("sync", "smtplib", "asyncio", "aiosmtplib")
+CLIENTS = ("sync", "sync-batch", "smtplib", "asyncio", "asyncio-batch", "aiosmtplib")
 LABELS = {
     "sync": "pymailproto sync",
+    "sync-batch": "pymailproto sync, send_messages",
     "smtplib": "smtplib",
     "asyncio": "pymailproto asyncio",
+    "asyncio-batch": "pymailproto asyncio, send_messages",
     "aiosmtplib": "aiosmtplib",
 }
 #: What each client is compared with.
-BASELINES = {"sync": "smtplib", "asyncio": "aiosmtplib"}
+BASELINES = {
+    "sync": "smtplib",
+    "sync-batch": "smtplib",
+    "asyncio": "aiosmtplib",
+    "asyncio-batch": "aiosmtplib",
+}
+#: send_messages() sends a list; the time budget is checked between lists of this many.
+BATCH = 100
+#: Clients that only make sense over one reused connection.
+REUSED_ONLY = {"sync-batch", "asyncio-batch"}
 MODES = {"reused": 5_000, "per-connection": 500}
 
 #: send(port, message, count, reuse, deadline) -> messages sent: sends ``count`` messages,
@@ -110,6 +122,20 @@ def send_sync(port: int, message: bytes, count: int, reuse: bool, deadline: floa
     return sent
 
 
+def send_sync_batch(port: int, message: bytes, count: int, reuse: bool, deadline: float) -> int:
+    """send_messages(): the end of one message and the next MAIL/RCPT/DATA in one write."""
+    assert reuse
+    sent = 0
+    with SMTPClient(
+        "127.0.0.1", port, tls=TLSMode.PLAINTEXT, timeout=TIMEOUT, local_hostname=HOSTNAME
+    ) as c:
+        while sent < count and time.perf_counter() < deadline:
+            n = min(BATCH, count - sent)
+            outcomes = c.send_messages([Outgoing(message, SENDER, [RECIPIENT])] * n)
+            sent += sum(isinstance(o, SendResult) for o in outcomes)
+    return sent
+
+
 def send_smtplib(port: int, message: bytes, count: int, reuse: bool, deadline: float) -> int:
     def client() -> smtplib.SMTP:
         return smtplib.SMTP("127.0.0.1", port, local_hostname=HOSTNAME, timeout=TIMEOUT)
@@ -152,6 +178,21 @@ async def send_asyncio(port: int, message: bytes, count: int, reuse: bool, deadl
     return sent
 
 
+async def send_asyncio_batch(
+    port: int, message: bytes, count: int, reuse: bool, deadline: float
+) -> int:
+    assert reuse
+    sent = 0
+    async with AsyncSMTPClient(
+        "127.0.0.1", port, tls=TLSMode.PLAINTEXT, timeout=TIMEOUT, local_hostname=HOSTNAME
+    ) as c:
+        while sent < count and time.perf_counter() < deadline:
+            n = min(BATCH, count - sent)
+            outcomes = await c.send_messages([Outgoing(message, SENDER, [RECIPIENT])] * n)
+            sent += sum(isinstance(o, SendResult) for o in outcomes)
+    return sent
+
+
 async def send_aiosmtplib(
     port: int, message: bytes, count: int, reuse: bool, deadline: float
 ) -> int:
@@ -179,8 +220,16 @@ async def send_aiosmtplib(
     return sent
 
 
-SYNC: dict[str, Sender] = {"sync": send_sync, "smtplib": send_smtplib}
-ASYNC: dict[str, AsyncSender] = {"asyncio": send_asyncio, "aiosmtplib": send_aiosmtplib}
+SYNC: dict[str, Sender] = {
+    "sync": send_sync,
+    "sync-batch": send_sync_batch,
+    "smtplib": send_smtplib,
+}
+ASYNC: dict[str, AsyncSender] = {
+    "asyncio": send_asyncio,
+    "asyncio-batch": send_asyncio_batch,
+    "aiosmtplib": send_aiosmtplib,
+}
 
 
 @dataclass
@@ -311,6 +360,8 @@ def main() -> None:
             # load then touches every client alike.
             for _round in range(args.repeat):
                 for kind in clients:
+                    if kind in REUSED_ONLY and mode != "reused":
+                        continue
                     result = measure(kind, mode, port=sink.port, count=count, budget=args.budget)
                     runs.setdefault((kind, mode), []).append(result)
                     stopped = f" (stopped after {result.messages})" if result.stopped else ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import socket
 import ssl
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,7 @@ from pymailproto.smtp import (
     Reply,
 )
 from pymailproto.smtp import _procedures as proc
+from pymailproto.smtp._batch import Outcome, Outgoing, send_batch
 from pymailproto.smtp._events import Noop, Rset, Vrfy
 from pymailproto.smtp._params import MailParams, RcptParams
 from pymailproto.smtp._results import SendResult
@@ -201,6 +202,11 @@ class SMTPClientFront:
             mail_params=mail_params,
             rcpt_params=rcpt_params,
         )
+
+    def send_messages(
+        self, messages: Iterable[Outgoing | Message]
+    ) -> proc.Procedure[list[Outcome]]:
+        return send_batch(self.conn, messages)
 
     def noop(self) -> proc.Procedure[Reply]:
         return proc.command(self.conn, Noop())

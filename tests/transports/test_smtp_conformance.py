@@ -6,6 +6,7 @@ ones users would otherwise pick (smtplib, aiosmtplib). Every combination must be
 
 from __future__ import annotations
 
+import asyncio
 import smtplib
 import socket
 import time
@@ -18,11 +19,13 @@ import aiosmtplib
 import pytest
 
 from pymailproto import SMTPLimits, SMTPTimeouts, TLSMode
+from pymailproto import aio as aio_transport
 from pymailproto.auth import StaticAuthenticator
 from pymailproto.errors import LocalProtocolError
 from pymailproto.servers import CaptureHandler, Envelope, SMTPHandler
-from pymailproto.smtp import RcptTo, Reply
+from pymailproto.smtp import Outgoing, RcptTo, Reply
 from pymailproto.smtp._results import MessageTooLarge
+from pymailproto.sync import SMTPClient
 from tests.transports.conftest import CLIENT_KINDS, OUR_CLIENTS, TLS, send_with
 
 EIGHT_BIT = (
@@ -303,3 +306,32 @@ def test_handler_base_class_defaults(serve: Any) -> None:
     with serve(handler=Quiet()) as server:
         result = send_with("sync", server.port, message())
     assert result.delivered == ["bob@example.net"]
+
+
+@pytest.mark.parametrize("client", ["sync", "aio"])
+def test_send_messages_pipelines_a_batch_with_mixed_outcomes(serve: Any, client: str) -> None:
+    class Picky(CaptureHandler):
+        def handle_rcpt(self, session: object, rcpt: RcptTo) -> Reply | None:
+            return Reply(550, "No such user", "5.1.1") if rcpt.recipient.local_part == "x" else None
+
+    capture = Picky()
+    items = [
+        Outgoing(b"Subject: %d\r\n\r\nbody\r\n" % n, "a@x.example", [rcpt])
+        for n, rcpt in enumerate(["b@y.example", "x@y.example", "c@y.example"])
+    ]
+    with serve(handler=capture) as server:
+        if client == "sync":
+            with SMTPClient("localhost", server.port, tls=TLSMode.PLAINTEXT, timeout=10) as c:
+                outcomes = c.send_messages(items)
+        else:
+
+            async def go() -> list[Any]:
+                async with aio_transport.SMTPClient(
+                    "localhost", server.port, tls=TLSMode.PLAINTEXT, timeout=10
+                ) as c:
+                    return await c.send_messages(items)
+
+            outcomes = asyncio.run(go())
+        received = capture.wait_for(2)
+    assert [type(o).__name__ for o in outcomes] == ["SendResult", "RecipientsRefused", "SendResult"]
+    assert [m.data for m in received] == [items[0].message, items[2].message]

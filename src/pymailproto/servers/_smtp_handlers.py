@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 
 from pymailproto.smtp import Address, MailFrom, RcptTo, Reply
 
-__all__ = ["HOOK_NAMES", "CaptureHandler", "Envelope", "SMTPHandler", "SinkHandler", "implemented_hooks"]
+__all__ = [
+    "HOOK_NAMES",
+    "CaptureHandler",
+    "Envelope",
+    "SMTPHandler",
+    "SinkHandler",
+    "implemented_hooks",
+]
 
 
 @dataclass

@@ -19,6 +19,7 @@ from pymailproto.smtp._address import (
     parse_forward_path,
     parse_reverse_path,
 )
+from pymailproto.smtp._batch import Outcome, Outgoing
 from pymailproto.smtp._client import ClientConnection, PendingReply
 from pymailproto.smtp._events import (
     NEED_DATA,
@@ -104,6 +105,8 @@ __all__ = [
     "MissingExtension",
     "Noop",
     "Notify",
+    "Outcome",
+    "Outgoing",
     "ParameterError",
     "PendingReply",
     "Quit",

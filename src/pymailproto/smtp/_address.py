@@ -331,7 +331,7 @@ def split_path(argument: str) -> tuple[str, str]:
     if not text.startswith("<"):
         raise AddressError('path must be enclosed in "<" and ">" (RFC 5321 §4.1.2)')
     i = text.find(">")
-    if i < 0 or "\"" in text[:i] or "[" in text[:i]:
+    if i < 0 or '"' in text[:i] or "[" in text[:i]:
         i = _path_end(text)
     path, rest = text[: i + 1], text[i + 1 :]
     if rest and rest[0] != " ":

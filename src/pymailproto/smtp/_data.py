@@ -110,7 +110,7 @@ class DataReader:
         # The first line continues one passed on before; the last may go on in the next read.
         self._line_len += len(lines[0])
         if crlfs:
-            longest = max(self._line_len, max(map(len, lines)))
+            longest = max(self._line_len, *map(len, lines))
             self._line_len = len(lines[-1])
         else:
             longest = self._line_len

@@ -369,7 +369,7 @@ class MailParams:
 
     def keywords(self) -> tuple[str, ...]:
         """The keywords present, upper-cased (to check them against the EHLO extensions)."""
-        if self is _NO_MAIL_PARAMS or self is _NO_RCPT_PARAMS:
+        if self is _NO_MAIL_PARAMS:
             return ()
         return tuple(keyword.upper() for keyword, _ in self.to_params())
 
@@ -455,7 +455,7 @@ class RcptParams:
 
     def keywords(self) -> tuple[str, ...]:
         """The keywords present, upper-cased (to check them against the EHLO extensions)."""
-        if self is _NO_MAIL_PARAMS or self is _NO_RCPT_PARAMS:
+        if self is _NO_RCPT_PARAMS:
             return ()
         return tuple(keyword.upper() for keyword, _ in self.to_params())
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import enum
 from collections.abc import Generator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from pymailproto._tlsmode import TLSMode
@@ -217,6 +218,57 @@ def send_message(
     result; an exception is raised only when the sender, every recipient or the message is
     refused. After a refusal the transaction is reset, so the connection can be reused.
     """
+    message = prepare(conn, data, sender, recipients, mail_params, rcpt_params=rcpt_params)
+    return (yield from send_prepared(conn, message))
+
+
+def send_prepared(conn: ClientConnection, message: Prepared) -> Generator[IO, None, SendResult]:
+    """:func:`send_message` for a message :func:`prepare` has checked."""
+    envelope = yield from start_transaction(conn, message)
+    if message.use_bdat:
+        end = yield from _send_chunks(conn, message.data)
+    else:
+        end = yield from send_content(conn, message, envelope)
+    return (yield from finish_transaction(conn, envelope, end))
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A message checked against the server's extensions, with the MAIL parameters it needs."""
+
+    data: bytes
+    sender: Address | None
+    recipients: Sequence[Address]
+    params: MailParams
+    rcpt_params: RcptParams
+    use_bdat: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """MAIL and RCPT answered: who was accepted, and the pending DATA if it was pipelined."""
+
+    sender_reply: Reply
+    accepted: dict[str, Reply]
+    refused: dict[str, Reply]
+    data_cmd: PendingReply | None
+
+
+def prepare(
+    conn: ClientConnection,
+    data: bytes,
+    sender: Address | None,
+    recipients: Sequence[Address],
+    mail_params: MailParams | None,
+    *,
+    rcpt_params: RcptParams | None,
+    prefer_data: bool = False,
+) -> Prepared:
+    """Classify the content and choose its parameters; raise before anything is sent.
+
+    ``prefer_data``: use DATA even when CHUNKING is offered, unless the content is binary
+    (only DATA can be pipelined behind the previous message's content, RFC 2920 §3.1).
+    """
     if not recipients:
         raise LocalProtocolError("a message needs at least one recipient")
     traits = classify(data)
@@ -227,17 +279,49 @@ def send_message(
         if canonical is not data:
             data, traits = canonical, classify(canonical)
     params = _mail_params(conn.extensions, traits, sender, recipients, mail_params or MailParams())
-    use_bdat = "CHUNKING" in conn.extensions
-    mail = conn.send(MailFrom(sender, params))
-    rcpts = [conn.send(RcptTo(r, rcpt_params or RcptParams())) for r in recipients]
-    # RFC 2920 §3.1: with PIPELINING, DATA goes in the same flight as MAIL and RCPT.
-    data_cmd = conn.send(Data()) if not use_bdat and conn.pipelining else None
+    use_bdat = "CHUNKING" in conn.extensions and not (
+        prefer_data and params.body is not Body.BINARYMIME
+    )
+    return Prepared(data, sender, recipients, params, rcpt_params or RcptParams(), use_bdat)
+
+
+def queue_envelope(
+    conn: ClientConnection, message: Prepared
+) -> tuple[PendingReply, list[PendingReply], PendingReply | None]:
+    """Queue MAIL, every RCPT and -- when pipelining and not BDAT -- DATA (RFC 2920 §3.1)."""
+    mail = conn.send(MailFrom(message.sender, message.params))
+    rcpts = [conn.send(RcptTo(r, message.rcpt_params)) for r in message.recipients]
+    data_cmd = conn.send(Data()) if not message.use_bdat and conn.pipelining else None
     assert mail is not None
+    return mail, [p for p in rcpts if p is not None], data_cmd
+
+
+def start_transaction(
+    conn: ClientConnection,
+    message: Prepared,
+    queued: tuple[PendingReply, list[PendingReply], PendingReply | None] | None = None,
+) -> Generator[IO, None, Envelope]:
+    """Send (unless ``queued`` already) and read the envelope; raise if nobody was accepted.
+
+    After a refusal the transaction is cleaned up (an empty message if DATA got its 354,
+    then RSET), so the connection stays usable.
+    """
+    if queued is None and not conn.pipelining:
+        # One command at a time: a refused sender ends it before any RCPT is sent.
+        mail = conn.send(MailFrom(message.sender, message.params))
+        assert mail is not None
+        if not (yield from _wait(conn, mail)).is_positive:
+            raise SenderRefused("sender refused", mail.reply)
+        queued = (mail, [], None)
+        for r in message.recipients:
+            pending = conn.send(RcptTo(r, message.rcpt_params))
+            assert pending is not None
+            queued[1].append(pending)
+    mail, rcpts, data_cmd = queued or queue_envelope(conn, message)
     sender_reply = yield from _wait(conn, mail)
     for pending in rcpts:
-        assert pending is not None
         yield from _wait(conn, pending)
-    answers = [(str(r), p.reply) for r, p in zip(recipients, rcpts, strict=True) if p]
+    answers = [(str(r), p.reply) for r, p in zip(message.recipients, rcpts, strict=True) if p]
     accepted = {rcpt: reply for rcpt, reply in answers if reply.is_positive}
     refused = {rcpt: reply for rcpt, reply in answers if not reply.is_positive}
     if not sender_reply.is_positive or not accepted:
@@ -248,16 +332,21 @@ def send_message(
         if not sender_reply.is_positive:
             raise SenderRefused("sender refused", sender_reply)
         raise RecipientsRefused(refused)
-    if use_bdat:
-        end = yield from _send_chunks(conn, data)
-    else:
-        end = yield from _send_data(conn, data, data_cmd)
+    return Envelope(sender_reply, accepted, refused, data_cmd)
+
+
+def finish_transaction(
+    conn: ClientConnection, envelope: Envelope, end: PendingReply
+) -> Generator[IO, None, SendResult]:
+    """Read the reply (LMTP: the replies) to the end of the content; the transaction's result."""
     final = yield from _wait(conn, end)
     if conn.lmtp:
-        deliveries = dict(zip(accepted, end.replies, strict=False))
+        deliveries = dict(zip(envelope.accepted, end.replies, strict=False))
     else:
-        deliveries = dict.fromkeys(accepted, final)
-    result = SendResult(sender_reply, accepted, refused, final, deliveries)
+        deliveries = dict.fromkeys(envelope.accepted, final)
+    result = SendResult(
+        envelope.sender_reply, envelope.accepted, envelope.refused, final, deliveries
+    )
     if not result.delivered:
         raise DataRefused(final, result)
     return result
@@ -300,9 +389,14 @@ def _mail_params(
     )
 
 
-def _send_data(
-    conn: ClientConnection, data: bytes, data_cmd: PendingReply | None
+def send_content(
+    conn: ClientConnection, message: Prepared, envelope: Envelope
 ) -> Generator[IO, None, PendingReply]:
+    """DATA (unless pipelined already), its 354, then the content; the end stays queued.
+
+    A refused DATA resets the transaction and raises :class:`DataRefused`.
+    """
+    data, data_cmd = message.data, envelope.data_cmd
     if data_cmd is None:
         data_cmd = conn.send(Data())
         assert data_cmd is not None
@@ -310,9 +404,18 @@ def _send_data(
     if reply.code != 354:
         yield from _reset(conn)
         raise DataRefused(reply)
+    return (yield from queue_content(conn, data))
+
+
+def queue_content(conn: ClientConnection, data: bytes) -> Generator[IO, None, PendingReply]:
+    """Hand over the content after a 354 and queue its end; the last piece stays queued.
+
+    Each piece but the last is flushed, so no more than CHUNK_SIZE octets wait in memory.
+    """
     for offset in range(0, len(data), CHUNK_SIZE):
+        if offset:
+            yield IO.FLUSH
         conn.send(MessageChunk(data[offset : offset + CHUNK_SIZE]))
-        yield IO.FLUSH
     end = conn.send(EndOfMessage())
     assert end is not None
     return end
@@ -368,6 +471,20 @@ def send_email(
     Without ``from_addr``/``to_addrs`` the envelope comes from the headers (Sender or From;
     To, Cc and Bcc; the Resent-* block if present), and Bcc is never transmitted.
     """
+    data, sender, recipients = resolve_envelope(message, from_addr, to_addrs)
+    return (
+        yield from send_message(
+            conn, data, sender, recipients, mail_params=mail_params, rcpt_params=rcpt_params
+        )
+    )
+
+
+def resolve_envelope(
+    message: Message | bytes | str,
+    from_addr: str | Address | None,
+    to_addrs: str | Address | Sequence[str | Address] | None,
+) -> tuple[bytes, Address | None, list[Address]]:
+    """The wire bytes, sender and recipients of a message (see :func:`send_email`)."""
     from email.message import Message  # noqa: PLC0415 - lazy: email costs ~2 MiB
 
     data = message_bytes(message)
@@ -381,16 +498,12 @@ def send_email(
     else:
         sender = _as_address(from_addr) if from_addr != "" else None
     if to_addrs is None:
-        recipients = header_rcpts
+        recipients = list(header_rcpts)
     elif isinstance(to_addrs, str | Address):
         recipients = [_as_address(to_addrs)]
     else:
         recipients = [_as_address(a) for a in to_addrs]
-    return (
-        yield from send_message(
-            conn, data, sender, recipients, mail_params=mail_params, rcpt_params=rcpt_params
-        )
-    )
+    return data, sender, recipients
 
 
 def _as_address(value: str | Address) -> Address:

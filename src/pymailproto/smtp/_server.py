@@ -234,9 +234,14 @@ class ServerConnection:
         """
         if self.state is State.CLOSED:
             return ConnectionClosed()  # the conversation is over, whoever ended it
-        if not self._buffer and self._owed is None and not self._peer_closed:
-            if not self._injected and self._reader is None and self._chunk is None:
-                return NEED_DATA  # the common wait, answered without looking further
+        if (
+            not self._buffer
+            and self._owed is None
+            and not (self._peer_closed or self._injected)
+            and self._reader is None
+            and self._chunk is None
+        ):
+            return NEED_DATA  # the common wait, answered without looking further
         if self._owed is _GREETING:
             raise LocalProtocolError("send the greeting first")
         if self._owed is not None:
