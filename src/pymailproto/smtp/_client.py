@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from typing import Any
 
 from pymailproto._buffer import LineTooLong, ReceiveBuffer
 from pymailproto._limits import SMTPLimits, SMTPTimeouts
@@ -53,9 +54,7 @@ from pymailproto.smtp._state import (
     CHUNK_STATES,
     GROUP_ENDERS,
     TRANSITIONS,
-    Outcome,
     State,
-    outcome_of,
 )
 
 __all__ = ["ClientConnection", "PendingReply"]
@@ -111,6 +110,8 @@ class ClientConnection:
         #: masked and message content summarised (a callback, not I/O: the core stays pure).
         self.trace = trace
         self.limits = limits or SMTPLimits()
+        # RFC 4954 §4: a 334 challenge may be as long as an AUTH line.
+        self._reply_limit = max(self.limits.max_reply_line, self.limits.max_auth_line)
         self.timeouts = timeouts or SMTPTimeouts()
         #: True under TLS (implicit, or after a successful STARTTLS).
         self.tls_active = tls_active
@@ -196,19 +197,21 @@ class ClientConnection:
         """
         if self.state is State.CLOSED or self._peer_closed:
             raise LocalProtocolError("the connection is closed")
-        if isinstance(unit, MessageChunk):
+        kind = type(unit)
+        if kind is MessageChunk:
+            assert isinstance(unit, MessageChunk)
             self._send_content(bytes(unit.data))
             return None
         if self._chunk is not None:
             raise LocalProtocolError(f"{self._chunk_left} octets of the BDAT chunk are unsent")
-        if isinstance(unit, EndOfMessage):
+        if kind is EndOfMessage:
             return self._send_end()
         if not isinstance(unit, Command):
             raise LocalProtocolError(f"cannot send {unit!r}")
         self._check(unit)
         pending = PendingReply(unit, format_command(unit))
-        if isinstance(unit, StartTLS | Auth | AuthResponse):
-            self._exclusive = type(unit)
+        if kind in _EXCLUSIVE:
+            self._exclusive = kind
         self._project(unit)
         self._queue.append(pending)
         if isinstance(unit, Bdat) and unit.size:
@@ -222,10 +225,7 @@ class ClientConnection:
             return ConnectionClosed()  # the conversation is over, whoever ended it
         while True:
             try:
-                # RFC 4954 §4: a 334 challenge may be as long as an AUTH line.
-                line = self._buffer.next_line(
-                    max(self.limits.max_reply_line, self.limits.max_auth_line)
-                )
+                line = self._buffer.next_line(self._reply_limit)
             except LineTooLong as exc:
                 raise RemoteProtocolError(f"reply line longer than {exc.limit} octets") from None
             if line is None:
@@ -255,26 +255,39 @@ class ClientConnection:
             raise LocalProtocolError(
                 "wait for the reply to AUTH: a 334 challenge must be answered next (RFC 4954 §4)"
             )
-        if isinstance(command, Ehlo | Helo) and self.lmtp:
+        kind = type(command)
+        if (kind is Ehlo or kind is Helo) and self.lmtp:
             raise LocalProtocolError("LMTP uses LHLO, not EHLO/HELO (RFC 2033 §4.1)")
-        if isinstance(command, Lhlo) and not self.lmtp:
+        if kind is Lhlo and not self.lmtp:
             raise LocalProtocolError("LHLO is only for LMTP connections")
         state = self._projected
-        if isinstance(command, Bdat):
+        if kind is Bdat:
             if "CHUNKING" not in self.extensions:
                 raise LocalProtocolError("the server did not offer CHUNKING (RFC 3030)")
             if state not in CHUNK_STATES:
                 raise LocalProtocolError(f"BDAT is out of sequence in state {state.name}")
             return
-        if isinstance(command, AuthResponse):
+        if kind is AuthResponse:
             if self.state is not State.AUTH or self._in_flight or self._queue:
                 raise LocalProtocolError("an AUTH response answers a 334 challenge")
             return
-        if (state, type(command)) not in TRANSITIONS:
+        if (state, kind) not in TRANSITIONS:
             raise LocalProtocolError(
                 f"{type(command).__name__} is out of sequence in state {state.name}"
             )
-        if isinstance(command, StartTLS):
+        if kind is MailFrom:
+            assert isinstance(command, MailFrom)
+            self._check_mail(command)
+        elif kind is RcptTo:
+            assert isinstance(command, RcptTo)
+            self._check_params(command.params.keywords())
+            if command.recipient.needs_smtputf8 and not self._projected_utf8:
+                raise LocalProtocolError("a non-ASCII recipient needs MAIL with SMTPUTF8")
+        elif kind is Data:
+            if self._projected_binary:
+                # RFC 3030 §3: "BINARYMIME cannot be used with the DATA command" (503).
+                raise LocalProtocolError("a BODY=BINARYMIME message must be sent with BDAT")
+        elif kind is StartTLS:
             if self.tls_active:
                 raise LocalProtocolError("TLS is already active (RFC 3207 §4.2)")
             if "STARTTLS" not in self.extensions:
@@ -287,15 +300,6 @@ class ClientConnection:
                 )
             if command.mechanism not in self.extensions.auth_mechanisms:
                 raise LocalProtocolError(f"the server did not offer AUTH {command.mechanism}")
-        elif isinstance(command, MailFrom):
-            self._check_mail(command)
-        elif isinstance(command, RcptTo):
-            self._check_params(command.params.keywords())
-            if command.recipient.needs_smtputf8 and not self._projected_utf8:
-                raise LocalProtocolError("a non-ASCII recipient needs MAIL with SMTPUTF8")
-        elif isinstance(command, Data) and self._projected_binary:
-            # RFC 3030 §3: "BINARYMIME cannot be used with the DATA command" (503).
-            raise LocalProtocolError("a BODY=BINARYMIME message must be sent with BDAT")
 
     def _check_params(self, keywords: tuple[str, ...]) -> None:
         for keyword in keywords:
@@ -320,15 +324,18 @@ class ClientConnection:
             )
 
     def _project(self, command: Command) -> None:
-        if isinstance(command, Bdat):
+        kind = type(command)
+        if kind is Bdat:
+            assert isinstance(command, Bdat)
             self._projected = State.READY if command.last else State.BDAT
             return
-        if isinstance(command, AuthResponse):
+        if kind is AuthResponse:
             self._projected = State.READY
             return
-        transition = TRANSITIONS[(self._projected, type(command))]
+        transition = TRANSITIONS[(self._projected, kind)]
         self._projected = transition.positive or transition.intermediate or self._projected
-        if isinstance(command, MailFrom):
+        if kind is MailFrom:
+            assert isinstance(command, MailFrom)
             self._projected_utf8 = command.params.smtputf8
             self._projected_binary = command.params.body is Body.BINARYMIME
 
@@ -401,7 +408,8 @@ class ClientConnection:
             raise RemoteProtocolError(f"unsolicited reply {reply}")
         pending = self._in_flight[0]
         unit = pending.command
-        ends_message = isinstance(unit, EndOfMessage) or (isinstance(unit, Bdat) and unit.last)
+        kind = type(unit)
+        ends_message = kind is EndOfMessage or (isinstance(unit, Bdat) and unit.last)
         if pending._expected is None:
             # RFC 2033 §4.2: LMTP gives one reply per accepted recipient after the data.
             lmtp_end = self.lmtp and ends_message
@@ -410,9 +418,9 @@ class ClientConnection:
         if not pending.done and reply.code != 421:
             return
         self._in_flight.popleft()
-        if isinstance(unit, StartTLS | Auth | AuthResponse):
+        if kind in _EXCLUSIVE:
             self._exclusive = None
-        if type(unit) in GROUP_ENDERS or unit is Greeting:
+        if kind in GROUP_ENDERS or unit is Greeting:
             self._barriers -= 1
         self._advance(unit, reply, ends_message)
         if not self._in_flight and not self._queue:
@@ -423,7 +431,7 @@ class ClientConnection:
         self._pump()
 
     def _advance(self, unit: object, reply: Reply, ends_message: bool) -> None:
-        outcome = outcome_of(reply.code)
+        code = reply.code
         if unit is Greeting:
             key: tuple[State, type] = (State.GREETING, Greeting)
         elif isinstance(unit, Bdat):
@@ -431,11 +439,11 @@ class ClientConnection:
         else:
             key = (self.state, type(unit))
         transition = TRANSITIONS.get(key)
-        if reply.code == 421:
+        if code == 421:
             target: State | None = State.CLOSED  # RFC 5321 §3.8
         elif transition is None:
             # Pipelined behind a refused command: the server must refuse this one too.
-            if outcome is not Outcome.NEGATIVE:
+            if code < 400:
                 raise RemoteProtocolError(f"server accepted out-of-sequence {unit!r}: {reply}")
             target = self.state
             if isinstance(unit, Bdat) and self.state is State.MAIL:
@@ -443,38 +451,62 @@ class ClientConnection:
                 # behind refused recipients (the server discards its octets and resets).
                 target = State.READY
         else:
-            target = transition.target(outcome)
+            target = transition.by_class[code // 100]
         if target is None:
             raise RemoteProtocolError(f"{reply.code} is not a valid reply to {unit!r}")
         self.state = target
-        if outcome is Outcome.POSITIVE:
-            self._learn(unit, reply)
+        if code < 300:
+            learn = _LEARN.get(type(unit))
+            if learn is not None:
+                learn(self, unit, reply)
         if target is State.DATA:
             self._stuffer = DotStuffer()
-        if target in (State.READY, State.CONNECTED, State.CLOSED):
+        elif target in _OUTSIDE_TRANSACTION:
             self.recipient_count = 0
 
-    def _learn(self, unit: object, reply: Reply) -> None:
-        if isinstance(unit, Ehlo | Lhlo):
-            self.extensions = Extensions.from_reply(reply)
-        elif isinstance(unit, Helo):
-            self.extensions = Extensions()
-        elif isinstance(unit, MailFrom):
-            self._mail_flags = (unit.params.smtputf8, unit.params.body is Body.BINARYMIME)
-        elif isinstance(unit, RcptTo):
-            self.recipient_count += 1
-        elif isinstance(unit, Auth | AuthResponse):
-            self.authenticated = True
-        elif isinstance(unit, StartTLS):
-            # RFC 3207 §4.2: forget what the server said before the handshake. Bytes that
-            # arrived behind the 220 were not protected by TLS: an attacker may have injected
-            # them (RFC 3207 §5). Discard them and refuse to continue.
-            self.extensions = Extensions()
-            self.authenticated = False
-            self.tls_active = True
-            injected = self._buffer.clear()
-            if injected:
-                self.state = State.CLOSED
-                raise RemoteProtocolError(
-                    f"{injected} octets arrived after the STARTTLS reply, before TLS; discarded"
-                )
+    # What a positive reply establishes, one method per command (see _LEARN below).
+
+    def _learn_ehlo(self, unit: Ehlo | Lhlo, reply: Reply) -> None:
+        self.extensions = Extensions.from_reply(reply)
+
+    def _learn_helo(self, unit: Helo, reply: Reply) -> None:
+        self.extensions = Extensions()
+
+    def _learn_mail(self, unit: MailFrom, reply: Reply) -> None:
+        self._mail_flags = (unit.params.smtputf8, unit.params.body is Body.BINARYMIME)
+
+    def _learn_rcpt(self, unit: RcptTo, reply: Reply) -> None:
+        self.recipient_count += 1
+
+    def _learn_auth(self, unit: Auth | AuthResponse, reply: Reply) -> None:
+        self.authenticated = True
+
+    def _learn_starttls(self, unit: StartTLS, reply: Reply) -> None:
+        # RFC 3207 §4.2: forget what the server said before the handshake. Bytes that
+        # arrived behind the 220 were not protected by TLS: an attacker may have injected
+        # them (RFC 3207 §5). Discard them and refuse to continue.
+        self.extensions = Extensions()
+        self.authenticated = False
+        self.tls_active = True
+        injected = self._buffer.clear()
+        if injected:
+            self.state = State.CLOSED
+            raise RemoteProtocolError(
+                f"{injected} octets arrived after the STARTTLS reply, before TLS; discarded"
+            )
+
+
+_EXCLUSIVE = frozenset({StartTLS, Auth, AuthResponse})
+_OUTSIDE_TRANSACTION = frozenset({State.READY, State.CONNECTED, State.CLOSED})
+_Learner = Callable[[ClientConnection, Any, Reply], None]
+#: Command type -> what a positive reply to it establishes.
+_LEARN: dict[type, _Learner] = {
+    Ehlo: ClientConnection._learn_ehlo,
+    Lhlo: ClientConnection._learn_ehlo,
+    Helo: ClientConnection._learn_helo,
+    MailFrom: ClientConnection._learn_mail,
+    RcptTo: ClientConnection._learn_rcpt,
+    Auth: ClientConnection._learn_auth,
+    AuthResponse: ClientConnection._learn_auth,
+    StartTLS: ClientConnection._learn_starttls,
+}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable
+from typing import Any
 
 from pymailproto.errors import LocalProtocolError
 from pymailproto.smtp._address import (
@@ -72,33 +73,52 @@ def _b64(data: bytes) -> str:
 
 def format_command(command: Command) -> bytes:
     """The command line for ``command``, CRLF included."""
-    if isinstance(command, MailFrom):
-        line = "MAIL FROM:" + format_path(command.sender)
-        params = command.params.to_params()
-        if params:
-            line += " " + format_params(params)
-    elif isinstance(command, RcptTo):
-        line = "RCPT TO:" + format_path(command.recipient)
-        params = command.params.to_params()
-        if params:
-            line += " " + format_params(params)
-    elif isinstance(command, Ehlo | Helo | Lhlo):
-        line = f"{_VERB_OF[type(command)]} {command.domain}"
-    elif isinstance(command, Bdat):
-        line = f"BDAT {command.size}" + (" LAST" if command.last else "")
-    elif isinstance(command, Noop | Help):
-        arg = command.text if isinstance(command, Noop) else command.topic
-        line = _VERB_OF[type(command)] + (f" {arg}" if arg else "")
-    elif isinstance(command, Vrfy | Expn):
-        line = f"{_VERB_OF[type(command)]} {command.argument}"
-    elif isinstance(command, Auth):
-        line = f"AUTH {command.mechanism}"
-        if command.initial_response is not None:
-            line += " " + _b64(command.initial_response)
-    elif isinstance(command, AuthResponse):
-        return format_auth_response(command)
-    else:
-        line = _VERB_OF[type(command)]
+    formatter = _FORMATTERS.get(type(command))
+    if formatter is not None:
+        return formatter(command)
+    return _CONSTANT_LINES[type(command)]
+
+
+def _format_mail(command: MailFrom) -> bytes:
+    line = "MAIL FROM:" + format_path(command.sender)
+    params = command.params.to_params()
+    if params:
+        line += " " + format_params(params)
+    return line.encode("utf-8") + b"\r\n"
+
+
+def _format_rcpt(command: RcptTo) -> bytes:
+    line = "RCPT TO:" + format_path(command.recipient)
+    params = command.params.to_params()
+    if params:
+        line += " " + format_params(params)
+    return line.encode("utf-8") + b"\r\n"
+
+
+def _format_hello(command: Ehlo | Helo | Lhlo) -> bytes:
+    return f"{_VERB_OF[type(command)]} {command.domain}\r\n".encode()
+
+
+def _format_bdat(command: Bdat) -> bytes:
+    return f"BDAT {command.size}{' LAST' if command.last else ''}\r\n".encode()
+
+
+def _format_noop(command: Noop) -> bytes:
+    return f"NOOP {command.text}\r\n".encode() if command.text else b"NOOP\r\n"
+
+
+def _format_help(command: Help) -> bytes:
+    return f"HELP {command.topic}\r\n".encode() if command.topic else b"HELP\r\n"
+
+
+def _format_vrfy_expn(command: Vrfy | Expn) -> bytes:
+    return f"{_VERB_OF[type(command)]} {command.argument}\r\n".encode()
+
+
+def _format_auth(command: Auth) -> bytes:
+    line = f"AUTH {command.mechanism}"
+    if command.initial_response is not None:
+        line += " " + _b64(command.initial_response)
     return line.encode("utf-8") + b"\r\n"
 
 
@@ -283,4 +303,24 @@ _VERB_OF: dict[type, str] = {
     Expn: "EXPN",
     Help: "HELP",
     StartTLS: "STARTTLS",
+}
+
+_Formatter = Callable[[Any], bytes]
+#: Command type -> its formatter; commands without arguments are in _CONSTANT_LINES.
+_FORMATTERS: dict[type, _Formatter] = {
+    MailFrom: _format_mail,
+    RcptTo: _format_rcpt,
+    Ehlo: _format_hello,
+    Helo: _format_hello,
+    Lhlo: _format_hello,
+    Bdat: _format_bdat,
+    Noop: _format_noop,
+    Help: _format_help,
+    Vrfy: _format_vrfy_expn,
+    Expn: _format_vrfy_expn,
+    Auth: _format_auth,
+    AuthResponse: format_auth_response,
+}
+_CONSTANT_LINES: dict[type, bytes] = {
+    kind: f"{verb}\r\n".encode() for kind, verb in _VERB_OF.items() if kind not in _FORMATTERS
 }
