@@ -7,11 +7,12 @@ the bytes. See ``docs/`` for a guided tour.
 
 from __future__ import annotations
 
-from pymailproto._limits import SMTPLimits, SMTPTimeouts
+from pymailproto._limits import IMAPLimits, SMTPLimits, SMTPTimeouts
 from pymailproto._tlsmode import TLSMode
 from pymailproto.errors import LocalProtocolError, ProtocolError, RemoteProtocolError
 
 __all__ = [
+    "IMAPLimits",
     "LocalProtocolError",
     "ProtocolError",
     "RemoteProtocolError",

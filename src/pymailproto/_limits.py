@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["SMTPLimits", "SMTPTimeouts"]
+__all__ = ["IMAPLimits", "SMTPLimits", "SMTPTimeouts"]
 
 
 def _positive(owner: object, **values: int | float | None) -> None:
@@ -92,4 +92,56 @@ class SMTPTimeouts:
             data_block=self.data_block,
             data_termination=self.data_termination,
             server=self.server,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class IMAPLimits:
+    """Size and count limits of an IMAP connection (client or server).
+
+    IMAP fixes almost no sizes: RFC 9051 leaves line and literal limits to implementations
+    and expects them to defend against denial of service (RFC 7888 §4, §9). The defaults
+    accept everything a standards-following peer sends; each says why. Literal and message
+    sizes count octets on the wire; line lengths count the CRLF, as SMTPLimits does.
+    """
+
+    #: A command line without its literals, CRLF included (each line between literals).
+    #: RFC 7162 §4 asks clients to keep command lines to "approximately 8192 octets
+    #: (including all quoted strings but not including literals)"; eight times that leaves
+    #: room for long UID sets and still bounds what a server holds for an unfinished line.
+    max_command_line: int = 64 * 1024
+    #: A response line, CRLF included. Servers send long lines: an IMAP4rev1 SEARCH response
+    #: (RFC 3501 §7.2.5) lists every match on one line, a million 7-digit numbers is 8 MB.
+    max_response_line: int = 8 * 1024 * 1024
+    #: The largest literal, synchronizing or not, inline or streamed. No RFC fixes one;
+    #: RFC 7888 §4 expects servers to limit literals (RFC 7889 APPENDLIMIT advertises it).
+    #: Twice SMTPLimits.max_message_size: whatever SMTP accepted can be APPENDed and FETCHed.
+    #: ``None``: no limit beyond number64 (RFC 9051 §9) -- use with streamed literals only.
+    max_literal_size: int | None = 64 * 1024 * 1024
+    #: RFC 9051 §4.3 and RFC 7888 §5 (LITERAL-): a non-synchronizing literal sent to an
+    #: IMAP4rev2 or LITERAL- server MUST NOT exceed 4096 octets. ``None`` for LITERAL+
+    #: (RFC 7888 §3), where only ``max_literal_size`` applies. Checked by servers only.
+    max_nonsync_literal: int | None = 4096
+    #: A whole command or response: every line and every literal, streamed ones included.
+    #: A maximum-size literal plus 16 MiB of lines and small literals. ``None``: no limit.
+    max_message_size: int | None = 80 * 1024 * 1024
+    #: Literals in one message. Not from an RFC: each costs bookkeeping while the wire cost
+    #: of ``{0+}`` CRLF is 7 octets. A command has one per string argument (MULTIAPPEND,
+    #: RFC 3502, one per message); a FETCH response one per body section.
+    max_literals: int = 1000
+    #: Nesting of parenthesized lists (RFC 9051 §4.4: body structures, search keys) a grammar
+    #: parser follows. The RFC sets no bound; real BODYSTRUCTUREs stay far below 100, and
+    #: 100 keeps a recursive parser well inside Python's default recursion limit of 1000.
+    max_nesting_depth: int = 100
+
+    def __post_init__(self) -> None:
+        _positive(
+            self,
+            max_command_line=self.max_command_line,
+            max_response_line=self.max_response_line,
+            max_literal_size=self.max_literal_size,
+            max_nonsync_literal=self.max_nonsync_literal,
+            max_message_size=self.max_message_size,
+            max_literals=self.max_literals,
+            max_nesting_depth=self.max_nesting_depth,
         )
