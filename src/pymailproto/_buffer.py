@@ -28,10 +28,12 @@ class LineTooLong(Exception):
 class ReceiveBuffer:
     """Bytes received and not yet consumed by a protocol core."""
 
-    __slots__ = ("_data", "_searched", "_skipping")
+    __slots__ = ("_data", "_searched", "_skipping", "data")
 
     def __init__(self) -> None:
-        self._data = bytearray()
+        #: The buffered bytes, for looking only (``if buffer.data``); consume with the methods.
+        #: Always the same bytearray, so a core may keep a reference to it.
+        self.data = self._data = bytearray()
         # Bytes from the start of _data already known to contain no CRLF.
         self._searched = 0
         # True while discarding the rest of an over-long line.

@@ -102,7 +102,8 @@ class SMTPSession:
         conn = self.conn
         greeting = yield from self._call("handle_connect")
         conn.send(greeting or Greeting(220, f"{conn.hostname} ESMTP pymailproto ready"))
-        while conn.state is not State.CLOSED:
+        closed, need_data, receive, handlers = State.CLOSED, NEED_DATA, IO.RECEIVE, _HANDLERS
+        while conn.state is not closed:
             try:
                 event = conn.next_event()
             except RemoteProtocolError as exc:
@@ -113,10 +114,10 @@ class SMTPSession:
                 if exc.fatal:
                     return
                 continue
-            if event is NEED_DATA:
-                yield IO.RECEIVE
+            if event is need_data:
+                yield receive
                 continue
-            handler = _HANDLERS.get(type(event))
+            handler = handlers.get(type(event))
             if handler is not None:
                 yield from handler(self, event)
             elif isinstance(event, ConnectionClosed):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = [
     "Address",
@@ -273,6 +273,9 @@ class Address:
 
     local_part: str
     domain: str
+    # The text form, made once: parsed addresses are shared (see _parse_mailbox), and the
+    # server and client write the same ones for every message.
+    _text: str | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.local_part, str) or not isinstance(self.domain, str):
@@ -289,9 +292,14 @@ class Address:
             )
 
     def __str__(self) -> str:
-        if self.domain == "":
-            return self.local_part
-        return _format_local_part(self.local_part) + "@" + self.domain
+        text = self._text
+        if text is None:
+            if self.domain == "":
+                text = self.local_part
+            else:
+                text = _format_local_part(self.local_part) + "@" + self.domain
+            object.__setattr__(self, "_text", text)
+        return text
 
     @property
     def needs_smtputf8(self) -> bool:

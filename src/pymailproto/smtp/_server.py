@@ -154,6 +154,7 @@ class ServerConnection:
         self.recipient_count = 0
 
         self._buffer = ReceiveBuffer()
+        self._pending = self._buffer.data  # the same bytearray, to test for input cheaply
         self._out = bytearray()
         self._peer_closed = False
         self._owed: object | None = _GREETING
@@ -235,7 +236,7 @@ class ServerConnection:
         if self.state is State.CLOSED:
             return ConnectionClosed()  # the conversation is over, whoever ended it
         if (
-            not self._buffer
+            not self._pending
             and self._owed is None
             and not (self._peer_closed or self._injected)
             and self._reader is None
@@ -551,6 +552,8 @@ class ServerConnection:
         reader = self._reader
         assert reader is not None
         if not self._data_done:
+            if not self._pending and not self._peer_closed:
+                return NEED_DATA
             consumed, content, ended = reader.read(self._buffer.peek())
             self._buffer.take(consumed)
             self._data_done = ended
