@@ -51,7 +51,8 @@ class SMTPServerProtocol(asyncio.BufferedProtocol):
         self._timer: asyncio.TimerHandle | None = None
         self._deadline: float | None = None  # when the client is given up on, if waited for
         self._task: asyncio.Task[None] | None = None
-        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._loop = asyncio.get_running_loop()
+        self.done: asyncio.Future[None] = self._loop.create_future()
 
     # ------------------------------------------------------------------ asyncio callbacks
 
@@ -102,6 +103,10 @@ class SMTPServerProtocol(asyncio.BufferedProtocol):
             while True:
                 step = self._steps.send(answer)
                 answer = None
+                if step is IO.RECEIVE:  # the common case first: answered, now wait
+                    self._flush()
+                    self._arm_timer()
+                    return
                 if isinstance(step, HookCall):
                     answer = hook(self.options.handler, self.session, step)
                     if inspect.isawaitable(answer):
@@ -114,10 +119,7 @@ class SMTPServerProtocol(asyncio.BufferedProtocol):
                     self._flush()
                     self._suspend(self._start_tls())
                     return
-                self._flush()
-                if step is IO.RECEIVE:
-                    self._arm_timer()
-                    return
+                self._flush()  # IO.FLUSH
         except StopIteration:
             self._flush()
             self._steps = None
@@ -168,7 +170,7 @@ class SMTPServerProtocol(asyncio.BufferedProtocol):
     # cancelling a TimerHandle for every command would cost more than parsing the command.
 
     def _arm_timer(self) -> None:
-        loop = asyncio.get_running_loop()
+        loop = self._loop
         self._deadline = loop.time() + self.conn.timeout
         if self._timer is None:
             self._timer = loop.call_at(self._deadline, self._check_deadline)
