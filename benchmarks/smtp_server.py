@@ -184,7 +184,18 @@ def profiling(pid: int, out: Path | None, *, gil: bool = False) -> Iterator[None
         return
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     out.parent.mkdir(parents=True, exist_ok=True)
-    argv = [py_spy, "record", "--pid", str(pid), "--rate", "1000", "--format", "raw", "-o", str(out)]
+    argv = [
+        py_spy,
+        "record",
+        "--pid",
+        str(pid),
+        "--rate",
+        "1000",
+        "--format",
+        "raw",
+        "-o",
+        str(out),
+    ]
     proc = subprocess.Popen(
         [*argv, "--gil"] if gil else argv,
         stdout=subprocess.DEVNULL,
