@@ -143,8 +143,9 @@ def parse_auth_response(line: bytes) -> AuthResponse:
 def parse_command(line: str, *, lmtp: bool) -> Command:
     """Parse one command line (already decoded, without CRLF)."""
     verb, _, arg = line.partition(" ")
-    parser = _PARSERS.get(verb.upper())
-    if parser is None or (verb.upper() in ("EHLO", "HELO") if lmtp else verb.upper() == "LHLO"):
+    verb = verb.upper()
+    parser = _PARSERS.get(verb)
+    if parser is None or (verb in ("EHLO", "HELO") if lmtp else verb == "LHLO"):
         # RFC 5321 §4.2.4: 500 for an unrecognised command; RFC 2033 §4.1: LMTP has no
         # HELO/EHLO and SMTP has no LHLO.
         raise CommandError(Reply(500, "Command unrecognized", "5.5.1"))

@@ -367,9 +367,10 @@ class ServerConnection:
         # RFC 4954 §4: AUTH lines may be up to 12288 octets; read with that allowance
         # when AUTH is possible, then hold other commands to the 512 of RFC 5321.
         auth_possible = in_auth or self.auth_offered
-        limit = self.limits.max_auth_line if auth_possible else self.limits.max_command_line
         try:
-            raw = self._buffer.next_line(max(limit, self._line_limit))
+            raw = self._buffer.next_line(
+                self._auth_read_limit if auth_possible else self._line_limit
+            )
         except LineTooLong:
             # RFC 4954 §4: a line of the exchange -- a response, or the AUTH command with its
             # initial response -- longer than the buffer fails AUTH with 500 5.5.6.
@@ -428,6 +429,7 @@ class ServerConnection:
         self.enhanced_status_codes = "ENHANCEDSTATUSCODES" in extensions
         extra = sum(n for name, n in _LINE_ALLOWANCE.items() if name in extensions)
         self._line_limit = self.limits.max_command_line + extra
+        self._auth_read_limit = max(self.limits.max_auth_line, self._line_limit)
 
     def _owe(self, command: Command) -> Command:
         self._owed = command
