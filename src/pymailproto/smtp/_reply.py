@@ -180,6 +180,12 @@ class ReplyReader:
 
     def feed_line(self, line: bytes, *, greeting: bool = False) -> Reply | None:
         """Consume one reply line; return the completed reply, if this line completed one."""
+        if self._code is None:
+            # Most replies are one line, and the same few lines come back for every message
+            # (250 OK, 354 ...): a reply is immutable, so a line parsed once is shared.
+            cached = _SINGLE_LINE_REPLIES.get((line, greeting))
+            if cached is not None:
+                return cached
         # RFC 5321 §4.2: clients SHOULD accept a bare code, with or without a trailing space.
         if len(line) < 3 or not line[:3].isdigit() or (len(line) > 3 and line[3:4] not in b" -"):
             raise RemoteProtocolError(f"malformed SMTP reply line: {line[:80]!r}")
@@ -198,7 +204,16 @@ class ReplyReader:
         if line[3:4] == b"-":
             return None
         lines, self._lines, self._code = self._lines, [], None
-        return _build(code, lines, Greeting if greeting else Reply)
+        reply = _build(code, lines, Greeting if greeting else Reply)
+        if len(lines) == 1:
+            if len(_SINGLE_LINE_REPLIES) >= _CACHE_SIZE:
+                _SINGLE_LINE_REPLIES.clear()  # bounded: a peer cannot grow it
+            _SINGLE_LINE_REPLIES[line, greeting] = reply
+        return reply
+
+
+_CACHE_SIZE = 256
+_SINGLE_LINE_REPLIES: dict[tuple[bytes, bool], Reply] = {}
 
 
 def _build(code: int, lines: list[str], cls: type[Reply]) -> Reply:
