@@ -105,3 +105,23 @@ def test_server_offers_only_the_extensions_asked_for(serve: Any) -> None:
         with SMTPClient("127.0.0.1", server.port, tls=TLSMode.PLAINTEXT, timeout=5) as client:
             offered = set(client.extensions)
     assert offered == {"SIZE", "PIPELINING"}
+
+
+@pytest.mark.parametrize("extensions", [["PIPELINING", "8BITMIME"], ["PIPELINING", "CHUNKING"]])
+@pytest.mark.parametrize("client", ["sync", "aio"])
+def test_a_message_larger_than_one_piece_arrives_whole(extensions: list[str], client: str) -> None:
+    # More than CHUNK_SIZE octets: DATA content flushed piece by piece, or several BDAT chunks.
+    from pymailproto.smtp._procedures import CHUNK_SIZE
+    from tests.transports.conftest import run_server
+
+    line = b"x" * 76 + b"\r\n"
+    body = line * (CHUNK_SIZE * 5 // 2 // len(line))
+    message = b"Subject: big\r\n\r\n" + body
+    capture = CaptureHandler()
+    with run_server("threaded", handler=capture, extensions=extensions) as server:
+        result = send_with(
+            client, server.port, message, from_addr="a@x.example", to_addrs=["b@y.example"]
+        )
+        received = capture.wait_for(1)
+    assert result.delivered == ["b@y.example"]
+    assert received[0].data == message

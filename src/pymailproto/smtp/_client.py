@@ -451,7 +451,7 @@ class ClientConnection:
                 # behind refused recipients (the server discards its octets and resets).
                 target = State.READY
         else:
-            target = transition.by_class[code // 100]
+            target = transition.target(code)
         if target is None:
             raise RemoteProtocolError(f"{reply.code} is not a valid reply to {unit!r}")
         self.state = target

@@ -282,7 +282,7 @@ class ServerConnection:
             return
         copies = 1
         if unit is _GREETING:
-            target = TRANSITIONS[(State.GREETING, Greeting)].by_class[code // 100]
+            target = TRANSITIONS[(State.GREETING, Greeting)].target(code)
         elif type(unit) is _Rejected:
             if not reply.is_error:
                 raise LocalProtocolError("a refused command must get an error reply")
@@ -290,7 +290,7 @@ class ServerConnection:
             copies = unit.copies
         else:
             transition = TRANSITIONS.get((self.state, type(unit)))
-            target = transition.by_class[code // 100] if transition else None
+            target = transition.target(code) if transition else None
         if code == 421:
             target = State.CLOSED  # RFC 5321 §3.8
             copies = 1

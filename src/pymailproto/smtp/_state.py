@@ -43,10 +43,8 @@ __all__ = [
     "CHUNK_STATES",
     "GROUP_ENDERS",
     "TRANSITIONS",
-    "Outcome",
     "State",
     "Transition",
-    "outcome_of",
 ]
 
 
@@ -79,25 +77,6 @@ class State(enum.Enum):
     CLOSED = "closed"
 
 
-class Outcome(enum.Enum):
-    """The class of a reply (RFC 5321 §4.2.1: the first digit)."""
-
-    __hash__ = object.__hash__
-
-    POSITIVE = "2yz"
-    INTERMEDIATE = "3yz"
-    NEGATIVE = "4yz/5yz"
-
-
-def outcome_of(code: int) -> Outcome:
-    """Classify a reply code."""
-    if code < 300:
-        return Outcome.POSITIVE
-    if code < 400:
-        return Outcome.INTERMEDIATE
-    return Outcome.NEGATIVE
-
-
 @dataclass(frozen=True, slots=True)
 class Transition:
     """Where each class of reply leads; ``None``: that class is not a valid answer."""
@@ -112,13 +91,9 @@ class Transition:
         targets = (None, None, self.positive, self.intermediate, self.negative, self.negative)
         object.__setattr__(self, "by_class", targets)
 
-    def target(self, outcome: Outcome) -> State | None:
-        """The next state for a reply of this class."""
-        if outcome is Outcome.POSITIVE:
-            return self.positive
-        if outcome is Outcome.INTERMEDIATE:
-            return self.intermediate
-        return self.negative
+    def target(self, code: int) -> State | None:
+        """The next state after a reply with this code (RFC 5321 §4.2.1: its first digit)."""
+        return self.by_class[code // 100]
 
 
 S = State
