@@ -8,9 +8,13 @@ so a hostile 10,000-deep multipart is a clean :class:`~pymailproto.imap.IMAPPars
 Speed: the common shapes -- body-fields made of plain quoted strings, NIL and numbers; the
 usual extension data -- are matched by one precompiled pattern each, and the parameter lists
 and extension data that recur in every message of a FETCH response are remembered by their
-bytes (bounded caches). Anything else (literals, escapes, UTF-8, lower-case nil, extension
-values beyond the location, the leniencies below) takes the general path through the reader's
-terminals, which accepts every input the fast path does, with the same result.
+bytes (bounded caches). The patterns match quoted strings loosely (up to the next DQUOTE) and
+the whole body's bytes are then checked once for what that would misread (a backslash, CR, LF,
+NUL, an 8-bit octet); a body that fails the check is read again with every match checked.
+Values are built through builder twins of the body classes (see "trusted construction").
+Anything else (literals, escapes, UTF-8, lower-case nil, extension values beyond the location,
+the leniencies below) takes the general path through the reader's terminals, which accepts
+every input the fast path does, with the same result.
 
 Leniencies
 ----------
@@ -56,7 +60,6 @@ An unknown body-fld-enc (``"X-UUENCODE"``) needs no leniency: the rule ends in `
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from pymailproto.imap._body import (
@@ -69,10 +72,8 @@ from pymailproto.imap._body import (
     MultipartBody,
     Param,
     TextBody,
-    _disposition,
-    _extension,
 )
-from pymailproto.imap._envelope import Envelope, read_envelope
+from pymailproto.imap._envelope import Envelope, _plain, read_envelope, trusted_builder
 from pymailproto.imap._errors import IMAPParseError
 from pymailproto.imap._lexer import MAX_NUMBER, BodyExtension, Reader
 
@@ -80,14 +81,24 @@ __all__ = ["read_body"]
 
 #: The fast paths can be switched off to test that the general path gives the same values.
 _FAST = True
+# How a body is read: the reader's terminals alone (_GENERAL); the fast patterns too, each match
+# checked to be plain (_CHECKED); the fast patterns with the check left to read_body, which
+# checks the whole span once (_UNCHECKED). See the patterns below.
+_GENERAL = 0
+_CHECKED = 1
+_UNCHECKED = 2
 
 # --- the fast paths' patterns -------------------------------------------------------------------
 
-# A quoted string that needs no unescaping and no UTF-8 check (as in _envelope.py).
-_SN = rb'"[^"\\\r\n\x00\x80-\xff]*"'
-_S = rb'"([^"\\\r\n\x00\x80-\xff]*)"'
+# Quoted strings are matched as "[^"]*" -- content up to the next DQUOTE, which Python's regular
+# expressions scan several times faster than a character class -- and what they matched is
+# checked for a backslash, CR, LF, NUL or 8-bit octet (as in _envelope.py): in a span without
+# those, "[^"]*" is exactly a quoted string that needs no unescaping and no UTF-8 check. The
+# check is made once for the whole body (see read_body), or, when that fails, for each match.
+_SN = rb'"[^"]*"'
+_S = rb'"([^"]*)"'
 # nstring captured without DQUOTEs; the group is None for NIL.
-_NS = rb'(?:"([^"\\\r\n\x00\x80-\xff]*)"|NIL)'
+_NS = rb'(?:"([^"]*)"|NIL)'
 _NS_SPAN = rb"(?:NIL|" + _SN + rb")"
 _PARAMS = rb"(?:NIL|\(" + _SN + b" " + _SN + rb"(?: " + _SN + b" " + _SN + rb")*\))"
 _DSP = rb"(?:NIL|\(" + _SN + b" " + _PARAMS + rb"\))"
@@ -140,7 +151,7 @@ _LEAF = re.compile(
 _MPART_TAIL = re.compile(rb" " + _S + rb"((?: (" + _PARAMS + rb")" + _TAIL + rb")?)\)")
 _PARAMS_RE = re.compile(_PARAMS)
 # The contents of the strings of a span the patterns above accepted (so: no escapes).
-_STRINGS = re.compile(rb'"([^"]*)"')
+_STRINGS = re.compile(_S)
 
 # Parameter lists and extension data recur from message to message; remember them by their
 # bytes. Bounded: emptied when full, so a peer cannot grow them without limit.
@@ -164,60 +175,38 @@ _SEVEN_BIT = b"7BIT"
 
 # --- trusted construction -----------------------------------------------------------------------
 
-_new = object.__new__
-
-
-_Setter = Callable[[Any, Any], None]
-
-
-def _setters(cls: type, names: str) -> tuple[_Setter, ...]:
-    """The slot setters of ``cls``'s fields: they bypass the frozen dataclass's __setattr__."""
-    return tuple(cls.__dict__[name].__set__ for name in names.split())
-
-
-(_b_type, _b_sub, _b_params, _b_id, _b_desc, _b_enc, _b_octets, _b_ext) = _setters(
-    BasicBody, "type subtype params id description encoding octets extension"
-)
-(_t_type, _t_sub, _t_params, _t_id, _t_desc, _t_enc, _t_octets, _t_lines, _t_ext) = _setters(
-    TextBody, "type subtype params id description encoding octets lines extension"
-)
-(
-    _m_type,
-    _m_sub,
-    _m_params,
-    _m_id,
-    _m_desc,
-    _m_enc,
-    _m_octets,
-    _m_env,
-    _m_body,
-    _m_lines,
-    _m_ext,
-) = _setters(
-    MessageBody,
-    "type subtype params id description encoding octets envelope body lines extension",
-)
-(_mp_parts, _mp_sub, _mp_ext) = _setters(MultipartBody, "parts subtype extension")
+# Values built from fields already checked, through builder twins (see trusted_builder).
+_BasicBuilder = trusted_builder(BasicBody)
+_TextBuilder = trusted_builder(TextBody)
+_MessageBuilder = trusted_builder(MessageBody)
+_MultipartBuilder = trusted_builder(MultipartBody)
+_ExtensionBuilder = trusted_builder(Extension)
+_DispositionBuilder = trusted_builder(Disposition)
 
 
 def _multipart(
     parts: tuple[BodyStructure, ...], subtype: bytes, extension: Extension | None
 ) -> MultipartBody:
-    value = _new(MultipartBody)
-    _mp_parts(value, parts)
-    _mp_sub(value, subtype)
-    _mp_ext(value, extension)
-    return value
+    return _MultipartBuilder(parts, subtype, extension)
 
 
 # --- span decoding (fast path) ----------------------------------------------------------------
+
+
+def _remember(cache: dict[bytes, Any], key: bytes, value: object) -> None:
+    """Store in one of the bounded caches, emptying it first when full."""
+    if len(cache) >= _CACHE_MAX:
+        cache.clear()
+    cache[key] = value
 
 
 def _params_span(span: bytes) -> tuple[Param, ...]:
     """The pairs of a body-fld-param span that :data:`_PARAMS` accepted."""
     params = _PARAMS_CACHE.get(span)
     if params is None:
-        strings = _STRINGS.findall(span)
+        # ("a" "b" "c" "d"): strings without DQUOTEs inside, so they are the pieces between
+        # the '" "' separators.
+        strings = span[2:-2].split(b'" "')
         params = tuple(zip(strings[::2], strings[1::2], strict=True))
         if len(_PARAMS_CACHE) >= _CACHE_MAX:
             _PARAMS_CACHE.clear()
@@ -245,7 +234,7 @@ def _extension_span(
         fields = 2
         if dsp != b"NIL":
             strings = _STRINGS.findall(dsp)
-            disposition = _disposition(
+            disposition = _DispositionBuilder(
                 strings[0], tuple(zip(strings[1::2], strings[2::2], strict=True))
             )
         if lang is not None:
@@ -256,22 +245,22 @@ def _extension_span(
                 fields = 4
                 if loc != b"NIL":
                     location = loc[1:-1]
-    return _extension(md5, params, disposition, language, location, (), fields)
+    return _ExtensionBuilder(md5, params, disposition, language, location, (), fields)
 
 
 # --- the general path -----------------------------------------------------------------------------
 
 
-def _read_params(reader: Reader) -> tuple[Param, ...]:
+def _read_params(reader: Reader, fast: int) -> tuple[Param, ...]:
     """``body-fld-param = "(" string SP string *(SP string SP string) ")" / nil``.
 
     Leniency: a NIL value reads as ``""`` (see the module docstring).
     """
     octet = reader.peek()
     if octet == 0x28:
-        if _FAST and reader.depth < reader.max_depth:
+        if fast and reader.depth < reader.max_depth:
             m = _PARAMS_RE.match(reader.buf, reader.pos)
-            if m is not None:
+            if m is not None and (fast == _UNCHECKED or _plain(m.group())):
                 reader.pos = m.end()
                 return _params_span(m.group())
         reader.open_list()
@@ -304,7 +293,7 @@ def _read_encoding(reader: Reader) -> bytes:
     raise reader.error("body-fld-enc")
 
 
-def _read_disposition(reader: Reader) -> Disposition | None:
+def _read_disposition(reader: Reader, fast: int) -> Disposition | None:
     """``body-fld-dsp = "(" string SP body-fld-param ")" / nil``; leniency: a string is
     dropped (NIL)."""
     octet = reader.peek()
@@ -312,9 +301,9 @@ def _read_disposition(reader: Reader) -> Disposition | None:
         reader.open_list()
         kind = reader.read_string()
         reader.expect_sp()
-        params = _read_params(reader)
+        params = _read_params(reader, fast)
         reader.close_list()
-        return _disposition(kind, params)
+        return _DispositionBuilder(kind, params)
     if octet in (0x22, 0x7B):
         reader.read_string()
         return None
@@ -335,12 +324,12 @@ def _read_language(reader: Reader) -> tuple[bytes, ...]:
     return () if tag is None else (tag,)
 
 
-def _read_extension(reader: Reader, multipart: bool) -> Extension:
+def _read_extension(reader: Reader, multipart: bool, fast: int) -> Extension:
     """``body-ext-1part`` / ``body-ext-mpart``, from its first field."""
     md5: bytes | None = None
     params: tuple[Param, ...] = ()
     if multipart:
-        params = _read_params(reader)
+        params = _read_params(reader, fast)
     else:
         md5 = reader.read_nstring()
     fields = 1
@@ -350,7 +339,7 @@ def _read_extension(reader: Reader, multipart: bool) -> Extension:
     extensions: list[BodyExtension] = []
     if reader.skip_sp():
         fields = 2
-        disposition = _read_disposition(reader)
+        disposition = _read_disposition(reader, fast)
         if reader.skip_sp():
             fields = 3
             language = _read_language(reader)
@@ -359,10 +348,12 @@ def _read_extension(reader: Reader, multipart: bool) -> Extension:
                 location = reader.read_nstring()
                 while reader.skip_sp():
                     extensions.append(reader.read_body_extension())
-    return _extension(md5, params, disposition, language, location, tuple(extensions), fields)
+    return _ExtensionBuilder(
+        md5, params, disposition, language, location, tuple(extensions), fields
+    )
 
 
-def _read_tail(reader: Reader, keep: bool, multipart: bool) -> Extension | None:
+def _read_tail(reader: Reader, keep: bool, multipart: bool, fast: int) -> Extension | None:
     """``[SP body-ext-1part / body-ext-mpart] ")"``: extension data and the closing
     parenthesis; the extension data is read either way but kept only with ``keep``."""
     buf = reader.buf
@@ -373,23 +364,21 @@ def _read_tail(reader: Reader, keep: bool, multipart: bool) -> Extension | None:
         return None
     if octet != 0x20:
         raise reader.error('SP or ")"')
-    if _FAST and reader.depth + 2 <= reader.max_depth:
+    if fast and reader.depth + 2 <= reader.max_depth:
         m = (_EXT_MPART if multipart else _EXT_1PART).match(buf, pos)
-        if m is not None:
+        if m is not None and (fast == _UNCHECKED or _plain(m.group())):
             span = m.group()
             cache = _EXT_MPART_CACHE if multipart else _EXT_CACHE
             extension = cache.get(span)
             if extension is None:
                 first, dsp, lang, loc = m.groups()
                 extension = _extension_span(first, dsp, lang, loc, multipart)
-                if len(cache) >= _CACHE_MAX:
-                    cache.clear()
-                cache[span] = extension
+                _remember(cache, span, extension)
             reader.pos = m.end() - 1
             reader.close_list()
             return extension if keep else None
     reader.pos = pos + 1
-    extension = _read_extension(reader, multipart)
+    extension = _read_extension(reader, multipart, fast)
     reader.close_list()
     return extension if keep else None
 
@@ -404,25 +393,25 @@ def _read_lines(reader: Reader) -> int:
     return 0
 
 
-def _read_multipart(reader: Reader, keep: bool, level: int) -> MultipartBody:
+def _read_multipart(reader: Reader, keep: bool, level: int, fast: int) -> MultipartBody:
     """``"(" body-type-mpart ")"`` = ``"(" 1*body SP media-subtype [SP body-ext-mpart] ")"``."""
     reader.open_list()
     buf = reader.buf
     # Leaves are read here directly when the fast pattern takes them (most parts are leaves).
-    fast = _FAST and reader.depth + 3 <= reader.max_depth and level < MAX_BODY_NESTING
+    leaves = fast and reader.depth + 3 <= reader.max_depth and level < MAX_BODY_NESTING
     parts: list[BodyStructure] = []
     pos = reader.pos
     while True:
         leaf = None
-        if fast:
+        if leaves:
             m = _LEAF.match(buf, pos)
-            if m is not None:
+            if m is not None and (fast == _UNCHECKED or _plain(m.group())):
                 leaf = _leaf(m, keep)
                 if leaf is not None:
                     reader.pos = pos = m.end()
                     parts.append(leaf)
         if leaf is None:
-            parts.append(_read_body(reader, keep, level + 1))
+            parts.append(_read_body(reader, keep, level + 1, fast))
             pos = reader.pos
         if pos < reader.end and buf[pos] == 0x28:
             continue
@@ -430,27 +419,32 @@ def _read_multipart(reader: Reader, keep: bool, level: int) -> MultipartBody:
             reader.pos = pos = pos + 1
             continue
         break
-    if _FAST and reader.depth + 2 <= reader.max_depth:
+    if fast and reader.depth + 2 <= reader.max_depth:
         m = _MPART_TAIL.match(buf, pos)
-        if m is not None:
+        if m is not None and (fast == _UNCHECKED or _plain(m.group())):
             subtype, span, params, dsp, lang, loc = m.groups()
             extension = None
             if keep and span:
                 extension = _EXT_MPART_CACHE.get(span)
                 if extension is None:
                     extension = _extension_span(params, dsp, lang, loc, True)
-                    if len(_EXT_MPART_CACHE) >= _CACHE_MAX:
-                        _EXT_MPART_CACHE.clear()
-                    _EXT_MPART_CACHE[span] = extension
+                    _remember(_EXT_MPART_CACHE, span, extension)
             reader.pos = m.end() - 1
             reader.close_list()
-            return _multipart(tuple(parts), subtype, extension)
+            return _MultipartBuilder(tuple(parts), subtype, extension)
+    return _finish_multipart(reader, keep, parts, fast)
+
+
+def _finish_multipart(
+    reader: Reader, keep: bool, parts: list[BodyStructure], fast: int
+) -> MultipartBody:
+    """``SP media-subtype [SP body-ext-mpart] ")"`` by the general path."""
     reader.expect_sp()
     subtype = reader.read_string()
-    return _multipart(tuple(parts), subtype, _read_tail(reader, keep, True))
+    return _multipart(tuple(parts), subtype, _read_tail(reader, keep, True, fast))
 
 
-def _read_single(reader: Reader, keep: bool, level: int) -> BodyStructure:
+def _read_single(reader: Reader, keep: bool, level: int, fast: int) -> BodyStructure:
     """``"(" body-type-1part ")"`` by the general path (and the zero-part multipart)."""
     reader.open_list()
     kind = reader.read_string()
@@ -461,10 +455,10 @@ def _read_single(reader: Reader, keep: bool, level: int) -> BodyStructure:
     reader.expect_sp()
     if reader.peek() == 0x28:  # ... and with its body-ext-mpart
         reader.pos -= 1
-        return _multipart((), kind, _read_tail(reader, keep, True))
+        return _multipart((), kind, _read_tail(reader, keep, True, fast))
     subtype = reader.read_string()
     reader.expect_sp()
-    params = _read_params(reader)
+    params = _read_params(reader, fast)
     reader.expect_sp()
     body_id = reader.read_nstring()
     reader.expect_sp()
@@ -474,40 +468,15 @@ def _read_single(reader: Reader, keep: bool, level: int) -> BodyStructure:
     reader.expect_sp()
     octets = reader.read_number()
     return _finish_single(
-        reader, keep, level, kind, subtype, params, body_id, description, encoding, octets
+        reader, keep, level, fast, kind, subtype, params, body_id, description, encoding, octets
     )
-
-
-def _text(  # noqa: PLR0917 (positional: the hot path)
-    reader: Reader,
-    keep: bool,
-    kind: bytes,
-    subtype: bytes,
-    params: tuple[Param, ...],
-    body_id: bytes | None,
-    description: bytes | None,
-    encoding: bytes,
-    octets: int,
-    lines: int,
-) -> TextBody:
-    """A TEXT part from its fields, with its extension data and ")" still to read."""
-    value = _new(TextBody)
-    _t_type(value, kind)
-    _t_sub(value, subtype)
-    _t_params(value, params)
-    _t_id(value, body_id)
-    _t_desc(value, description)
-    _t_enc(value, encoding)
-    _t_octets(value, octets)
-    _t_lines(value, lines)
-    _t_ext(value, _read_tail(reader, keep, False))
-    return value
 
 
 def _finish_single(  # noqa: PLR0917 (positional: the hot path)
     reader: Reader,
     keep: bool,
     level: int,
+    fast: int,
     kind: bytes,
     subtype: bytes,
     params: tuple[Param, ...],
@@ -521,11 +490,9 @@ def _finish_single(  # noqa: PLR0917 (positional: the hot path)
     if category is None:
         upper = kind.upper()
         category = _TEXT if upper == b"TEXT" else _MESSAGE if upper == b"MESSAGE" else 0
-    value: BodyStructure
     if category == _TEXT:
-        return _text(
-            reader,
-            keep,
+        lines = _read_lines(reader)
+        return _TextBuilder(
             kind,
             subtype,
             params,
@@ -533,37 +500,38 @@ def _finish_single(  # noqa: PLR0917 (positional: the hot path)
             description,
             encoding,
             octets,
-            _read_lines(reader),
+            lines,
+            _read_tail(reader, keep, False, fast),
         )
     if category == _MESSAGE and subtype.upper() in _MESSAGE_SUBTYPES:
         reader.expect_sp()
         envelope: Envelope = read_envelope(reader)
         reader.expect_sp()
-        body = _read_body(reader, keep, level + 1)
+        body = _read_body(reader, keep, level + 1, fast)
         lines = _read_lines(reader)
-        value = _new(MessageBody)
-        _m_type(value, kind)
-        _m_sub(value, subtype)
-        _m_params(value, params)
-        _m_id(value, body_id)
-        _m_desc(value, description)
-        _m_enc(value, encoding)
-        _m_octets(value, octets)
-        _m_env(value, envelope)
-        _m_body(value, body)
-        _m_lines(value, lines)
-        _m_ext(value, _read_tail(reader, keep, False))
-        return value
-    value = _new(BasicBody)
-    _b_type(value, kind)
-    _b_sub(value, subtype)
-    _b_params(value, params)
-    _b_id(value, body_id)
-    _b_desc(value, description)
-    _b_enc(value, encoding)
-    _b_octets(value, octets)
-    _b_ext(value, _read_tail(reader, keep, False))
-    return value
+        return _MessageBuilder(
+            kind,
+            subtype,
+            params,
+            body_id,
+            description,
+            encoding,
+            octets,
+            envelope,
+            body,
+            lines,
+            _read_tail(reader, keep, False, fast),
+        )
+    return _BasicBuilder(
+        kind,
+        subtype,
+        params,
+        body_id,
+        description,
+        encoding,
+        octets,
+        _read_tail(reader, keep, False, fast),
+    )
 
 
 def _leaf(m: re.Match[bytes], keep: bool) -> BodyStructure | None:
@@ -585,53 +553,41 @@ def _leaf(m: re.Match[bytes], keep: bool) -> BodyStructure | None:
         extension = _EXT_CACHE.get(span)
         if extension is None:
             extension = _extension_span(first, dsp, lang, loc, False)
-            if len(_EXT_CACHE) >= _CACHE_MAX:
-                _EXT_CACHE.clear()
-            _EXT_CACHE[span] = extension
+            _remember(_EXT_CACHE, span, extension)
     param_list = _PARAMS_CACHE.get(params)
     if param_list is None:
         param_list = _params_span(params)
-    value: BodyStructure
     if category == _TEXT:
-        value = _new(TextBody)
-        _t_type(value, kind)
-        _t_sub(value, subtype)
-        _t_params(value, param_list)
-        _t_id(value, body_id)
-        _t_desc(value, description)
-        _t_enc(value, encoding)
-        _t_octets(value, size)
-        _t_lines(value, 0 if lines is None else int(lines))  # leniency: missing lines
-        _t_ext(value, extension)
-        return value
-    value = _new(BasicBody)
-    _b_type(value, kind)
-    _b_sub(value, subtype)
-    _b_params(value, param_list)
-    _b_id(value, body_id)
-    _b_desc(value, description)
-    _b_enc(value, encoding)
-    _b_octets(value, size)
-    _b_ext(value, extension)
-    return value
+        return _TextBuilder(
+            kind,
+            subtype,
+            param_list,
+            body_id,
+            description,
+            encoding,
+            size,
+            0 if lines is None else int(lines),  # leniency: missing lines
+            extension,
+        )
+    return _BasicBuilder(kind, subtype, param_list, body_id, description, encoding, size, extension)
 
 
-def _read_body(reader: Reader, keep: bool, level: int) -> BodyStructure:
+def _read_body(reader: Reader, keep: bool, level: int, fast: int) -> BodyStructure:
     if level > MAX_BODY_NESTING:
         raise reader.fail(f"body structures nested deeper than {MAX_BODY_NESTING}")
     buf = reader.buf
     pos = reader.pos
     if buf.startswith(b"((", pos):
-        return _read_multipart(reader, keep, level)
-    if _FAST and reader.depth + 3 <= reader.max_depth:
+        return _read_multipart(reader, keep, level, fast)
+    if fast and reader.depth + 3 <= reader.max_depth:
         m = _LEAF.match(buf, pos)
-        if m is not None:
+        if m is not None and (fast == _UNCHECKED or _plain(m.group())):
             leaf = _leaf(m, keep)
             if leaf is not None:
                 reader.pos = m.end()
                 return leaf
         m = _FIELDS.match(buf, pos)
-        if m is not None:
+        if m is not None and (fast == _UNCHECKED or _plain(m.group())):
             kind, subtype, params, body_id, description, encoding, octets, lines = m.groups()
             size = int(octets)
             if lines is None:
@@ -642,6 +598,7 @@ def _read_body(reader: Reader, keep: bool, level: int) -> BodyStructure:
                         reader,
                         keep,
                         level,
+                        fast,
                         kind,
                         subtype,
                         _params_span(params),
@@ -653,9 +610,7 @@ def _read_body(reader: Reader, keep: bool, level: int) -> BodyStructure:
             elif size <= MAX_NUMBER and _KINDS.get(kind) == _TEXT:
                 reader.depth += 1
                 reader.pos = m.end()
-                return _text(
-                    reader,
-                    keep,
+                return _TextBuilder(
                     kind,
                     subtype,
                     _params_span(params),
@@ -664,8 +619,9 @@ def _read_body(reader: Reader, keep: bool, level: int) -> BodyStructure:
                     encoding,
                     size,
                     int(lines),
+                    _read_tail(reader, keep, False, fast),
                 )
-    return _read_single(reader, keep, level)
+    return _read_single(reader, keep, level, fast)
 
 
 def read_body(reader: Reader, *, extensible: bool = True) -> BodyStructure:
@@ -677,8 +633,23 @@ def read_body(reader: Reader, *, extensible: bool = True) -> BodyStructure:
     """
     start = reader.pos
     depth = reader.depth
+    mode = _GENERAL
+    if _FAST:
+        # The fast patterns first, unchecked; their result stands if the whole span read is
+        # plain (see the patterns). Otherwise -- or on an error, which the checked modes state
+        # with its offset -- the body is read again with every match checked.
+        try:
+            value = _read_body(reader, extensible, 1, _UNCHECKED)
+        except IMAPParseError:
+            pass
+        else:
+            if _plain(reader.buf[start : reader.pos]):
+                return value
+        reader.pos = start
+        reader.depth = depth
+        mode = _CHECKED
     try:
-        return _read_body(reader, extensible, 1)
+        return _read_body(reader, extensible, 1, mode)
     except IMAPParseError:
         reader.pos = start
         reader.depth = depth

@@ -67,6 +67,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal, TypeAlias, TypeVar
 
+from pymailproto.imap._capability import Capability, read_capability
 from pymailproto.imap._errors import IMAPParseError, IMAPValueError
 from pymailproto.imap._extension import check_objectid, read_objectid
 from pymailproto.imap._flags import Flag, format_flag_list, read_flag_perm_list
@@ -172,6 +173,8 @@ class Code(enum.Enum):
 
 
 _CODES = {code.value: code for code in Code}
+# capability-data must name one of these (RFC 9051 §9, RFC 3501 §9).
+_VERSIONS = frozenset({"IMAP4REV1", "IMAP4REV2"})
 _C = TypeVar("_C")
 
 # --- charsets (SEARCH's CHARSET and BADCHARSET) ---------------------------------------------------
@@ -272,19 +275,31 @@ class BadCharsetCode:
 
 @dataclass(frozen=True, slots=True, init=False)
 class CapabilityCode:
-    """``capability-data`` as a code: ``CAPABILITY IMAP4rev2 AUTH=PLAIN ...``.
+    """``capability-data`` as a code: ``CAPABILITY IMAP4rev2 AUTH=PLAIN ...``, the same
+    :class:`~pymailproto.imap._capability.Capability` values as the CAPABILITY response
+    (``str`` arguments are converted).
 
-    The RFCs require ``IMAP4rev2`` (RFC 9051) or ``IMAP4rev1`` (RFC 3501) in the list; that is
-    not enforced here, so one reader serves servers of either revision.
+    The grammar requires ``IMAP4rev2`` (RFC 9051) or ``IMAP4rev1`` (RFC 3501) in the list, as
+    in the CAPABILITY response; that is not checked here (the code reader and this constructor
+    take any list), and the response parser applies it with its ``CAPABILITY_WITHOUT_VERSION``
+    quirk, the same way for both forms (see :mod:`pymailproto.imap._quirks`).
     """
 
-    capabilities: tuple[str, ...]
+    capabilities: tuple[Capability, ...]
 
-    def __init__(self, capabilities: Iterable[str]) -> None:
-        caps = tuple(check_atom(c) for c in capabilities)
+    def __init__(self, capabilities: Iterable[Capability | str]) -> None:
+        caps = tuple(
+            capability if isinstance(capability, Capability) else Capability(capability)
+            for capability in capabilities
+        )
         if not caps:
             raise IMAPValueError("CAPABILITY lists at least one capability (RFC 9051 §9)")
         object.__setattr__(self, "capabilities", caps)
+
+    @property
+    def has_version(self) -> bool:
+        """Whether the list names ``IMAP4rev1`` or ``IMAP4rev2``, as the grammar requires."""
+        return any(capability.key in _VERSIONS for capability in self.capabilities)
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -555,7 +570,7 @@ def _read_badcharset(reader: Reader) -> BadCharsetCode:
 def _read_capability(reader: Reader) -> CapabilityCode:
     caps = []
     while reader.skip_sp():
-        caps.append(reader.read_atom())
+        caps.append(read_capability(reader))
     if not caps:
         raise reader.error("SP capability")
     return _new(CapabilityCode, capabilities=tuple(caps))
@@ -739,7 +754,7 @@ def write_resp_text_code(writer: Writer, code: ResponseCode) -> None:
                 write_charset(writer, charset)
             writer.raw(b")")
     elif isinstance(code, CapabilityCode):
-        writer.raw(b"CAPABILITY " + " ".join(code.capabilities).encode("ascii"))
+        writer.raw(b"CAPABILITY " + b" ".join([c.to_bytes() for c in code.capabilities]))
     elif isinstance(code, PermanentFlagsCode):
         writer.raw(b"PERMANENTFLAGS " + format_flag_list(code.flags, perm=True))
     elif isinstance(code, UidNextCode):
