@@ -5,7 +5,7 @@ round trips and fuzzing."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import pytest
 from hypothesis import given, settings
@@ -317,6 +317,31 @@ def test_depth_limit() -> None:
             finally:
                 _envelope._FAST = True
             assert info.value.offset == offset
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [b'"a \\"b\\" \\\\ c"', b'{5}\r\nab"cd', b'"caf\xc3\xa9"', b"nil"],
+)
+def test_only_the_subject_is_not_plain(subject: bytes) -> None:
+    # The general path takes the fields after the subject in one match when they are plain,
+    # and reads them one by one when they are not; the values are the same either way.
+    head = b'("Wed, 17 Jul 1996 02:23:25 -0700 (PDT)" ' + subject
+    plain = RFC3501_SAMPLE[RFC3501_SAMPLE.index(b" ((") :]
+    literal = plain.replace(b'"gray"', b"{4}\r\ngray", 1)
+    escaped = plain.replace(b'"Terry Gray"', b'"Terry \\"T\\" Gray"', 1)
+    for tail in (plain, literal, escaped):
+        data = head + tail
+        for max_depth in (2, 3):
+            with pytest.raises(IMAPParseError) if max_depth == 2 else nullcontext():
+                value = parse(data, utf8=True, max_depth=max_depth)
+            if max_depth == 2:
+                continue
+            with general_path():
+                assert parse(data, utf8=True) == value
+            assert value.date == RFC3501_ENVELOPE.date
+            assert value.cc == RFC3501_ENVELOPE.cc
+            assert value.message_id == RFC3501_ENVELOPE.message_id
 
 
 def test_address_lists_are_remembered_and_bounded() -> None:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pymailproto.imap import _body_parse, _envelope, _msg_att
+from pymailproto.imap import _body_parse, _envelope, _msg_att_fast
 from pymailproto.imap._body import TextBody
 from pymailproto.imap._envelope import Address, Envelope
 from pymailproto.imap._errors import IMAPParseError, IMAPValueError
@@ -199,18 +199,18 @@ def test_odd_items(data: bytes) -> None:
 
 
 def test_the_fast_path_caches_are_bounded() -> None:
-    for n in range(_msg_att._FLAG_LISTS_MAX + 5):
+    for n in range(_msg_att_fast._FLAG_LISTS_MAX + 5):
         assert parse(b"* 1 FETCH (FLAGS (k%d))\r\n" % n) == FetchResponse(
             1, {"FLAGS": (Flag(f"k{n}"),)}
         )
-        assert len(_msg_att._FLAG_LISTS) <= _msg_att._FLAG_LISTS_MAX
+        assert len(_msg_att_fast._FLAG_LISTS) <= _msg_att_fast._FLAG_LISTS_MAX
     start = dt.date(1999, 1, 1)
-    for n in range(_msg_att._DATES_MAX + 5):
+    for n in range(_msg_att_fast._DATES_MAX + 5):
         day = start + dt.timedelta(days=n)
         text = day.strftime("%d-%b-%Y").encode()
         response = parse(b'* 1 FETCH (INTERNALDATE "%s 10:00:00 +0000")\r\n' % text)
         assert response.data.internaldate.date() == day  # type: ignore[attr-defined]
-        assert len(_msg_att._DATES) <= _msg_att._DATES_MAX
+        assert len(_msg_att_fast._DATES) <= _msg_att_fast._DATES_MAX
 
 
 def test_fetch_fast_leaves_other_responses() -> None:
@@ -297,3 +297,55 @@ def test_read_msg_att_directly() -> None:
     data = read_msg_att(reader)
     assert data.uid == 5
     assert data.internaldate == dt.datetime(2021, 7, 7, 10, tzinfo=dt.timezone.utc)
+
+
+_PREFIX_VALUES = [
+    (b"7", b"(\\Seen $Junk)", b'"04-Jan-2021 02:55:16 -0500"', b"45704"),
+    (b"8", b"()", b'" 4-Jan-2021 22:37:36 -0400"', b"0"),
+    (b"9", b"(\\Seen \\*)", b'"04-Jan-2021 02:55:16 -0500"', b"1"),  # FLAGS refused
+    (b"9", b"(\\Seen)", b'"01-JAN-2021 10:00:00 +0000"', b"1"),  # a date the pattern leaves
+    (b"9", b"(\\Seen)", b'"30-Feb-2021 10:00:00 +0000"', b"1"),
+]
+
+
+@pytest.mark.parametrize("values", _PREFIX_VALUES)
+@pytest.mark.parametrize("gmail", [False, True])
+@pytest.mark.parametrize("after", [b" MODSEQ (5))", b")"])
+def test_the_four_items_in_one_match(
+    values: tuple[bytes, bytes, bytes, bytes], gmail: bool, after: bytes
+) -> None:
+    # UID FLAGS INTERNALDATE RFC822.SIZE (Dovecot) or UID RFC822.SIZE INTERNALDATE FLAGS
+    # (Gmail) at the start are read in one match: the same items, in the same order, as each
+    # item read on its own.
+    uid, flags, date, size = values
+    items = [b"UID " + uid, b"FLAGS " + flags, b"INTERNALDATE " + date, b"RFC822.SIZE " + size]
+    if gmail:
+        items = [items[0], items[3], items[2], items[1]]
+    if after != b")":
+        items.append(after[1:-1])
+    wire = b"* 1 FETCH (" + b" ".join(items) + b")\r\n"
+    response = parse(wire)
+    assert isinstance(response, FetchResponse)
+    expected: dict[object, object] = {}
+    for item in items:
+        alone = parse(b"* 1 FETCH (" + item + b")\r\n")
+        assert isinstance(alone, FetchResponse)
+        expected.update(alone.data.items())
+    assert list(response.data.items()) == list(expected.items())
+    again = parse(wire)  # the FLAGS list remembered now
+    assert isinstance(again, FetchResponse)
+    assert list(again.data.items()) == list(expected.items())
+
+
+@pytest.mark.parametrize("gmail", [False, True])
+def test_the_four_items_leave_the_reader_as_it_was_when_refused(gmail: bool) -> None:
+    items = [b"UID 9", b"FLAGS (\\Seen \\*)", b'INTERNALDATE "04-Jan-2021 02:55:16 -0500"']
+    items += [b"RFC822.SIZE 1"]
+    if gmail:
+        items = [items[0], items[3], items[2], items[1]]
+    data = b"(" + b" ".join(items) + b" MODSEQ (5))"
+    reader = Reader(data, 1)
+    reader.depth = 1
+    found: dict[object, object] = {}
+    assert _msg_att_fast.read_prefix(reader, 1, found) == 1
+    assert (reader.pos, reader.depth, found) == (1, 1, {})

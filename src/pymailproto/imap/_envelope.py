@@ -362,6 +362,10 @@ _ENVELOPE = re.compile(
 )
 # Depth of the deepest parenthesis the fast path consumes, relative to the reader's depth.
 _ENVELOPE_DEPTH = 3
+# What follows the subject: the general path's shortcut when only the date or the subject is
+# not plain (a literal, escapes, UTF-8 -- the usual reason the whole pattern fails). Its depth
+# is 2 below the envelope's "(".
+_ENVELOPE_TAIL = re.compile((b" (" + _LIST_N + b")") * 6 + b" " + _Q + b" " + _Q + rb"\)")
 
 
 def _plain(span: bytes) -> bool:
@@ -377,7 +381,13 @@ def _plain(span: bytes) -> bool:
 
 
 def _list_of_span(span: bytes) -> tuple[Address, ...]:
-    return tuple([_AddressBuilder(*m.groups()) for m in _ADDRESS.finditer(span)])
+    """The addresses of a plain list of addresses (not NIL) that :data:`_LIST` matched."""
+    m = _ADDRESS.match(span, 1)
+    first = _AddressBuilder(*m.groups())  # type: ignore[union-attr]
+    end = m.end()  # type: ignore[union-attr]
+    if end == len(span) - 1:  # one address, the usual case: no iterator
+        return (first,)
+    return (first, *[_AddressBuilder(*m.groups()) for m in _ADDRESS.finditer(span, end)])
 
 
 class _Lists(dict):  # type: ignore[type-arg]
@@ -493,11 +503,32 @@ def read_envelope(reader: Reader) -> Envelope:
 
 
 def _read_envelope(reader: Reader) -> Envelope:
-    """The general path: field by field (each address list still tries its fast path)."""
+    """The general path: field by field (the fields after the subject first in one match)."""
     reader.open_list()
     date = reader.read_nstring()
     reader.expect_sp()
     subject = reader.read_nstring()
+    if _FAST and reader.depth + 2 <= reader.max_depth:
+        buf = reader.buf
+        pos = reader.pos
+        m = _ENVELOPE_TAIL.match(buf, pos)
+        if m is not None and _plain(buf[pos : m.end()]):
+            f, s, r, t, c, b, in_reply_to, message_id = m.groups()
+            lists = _LISTS
+            reader.pos = m.end() - 1
+            reader.close_list()
+            return _EnvelopeBuilder(
+                date,
+                subject,
+                lists[f],
+                lists[s],
+                lists[r],
+                lists[t],
+                lists[c],
+                lists[b],
+                in_reply_to,
+                message_id,
+            )
     reader.expect_sp()
     from_ = read_address_list(reader)
     reader.expect_sp()

@@ -50,7 +50,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
-from pymailproto.imap import _datetime
 from pymailproto.imap._body import (
     BasicBody,
     BodyStructure,
@@ -72,6 +71,7 @@ from pymailproto.imap._generic import (
     write_generic_value,
 )
 from pymailproto.imap._lexer import MAX_NUMBER, MAX_NUMBER64, Reader
+from pymailproto.imap._msg_att_fast import SIMPLE, date_time, flags, read_prefix
 from pymailproto.imap._section import (
     Section,
     check_section_part,
@@ -340,82 +340,11 @@ def _item(name: bytes) -> tuple[str, _ValueReader] | None:
     return word, value_reader
 
 
-# The items every FETCH of a message list asks for, each matched with its value in one go: UID,
-# RFC822.SIZE, FLAGS (its list, remembered by its bytes) and INTERNALDATE (date-time's fixed
-# width, read by position). Spelled in upper case, as servers send them; any other spelling, and
-# any value these do not take, goes the general way below (which states the errors).
-_SIMPLE = re.compile(
-    rb"(?:UID ([1-9][0-9]{0,8})"
-    rb"|RFC822\.SIZE ([0-9]{1,18})"
-    rb"|FLAGS (\([^()\x00-\x1f\x7f-\xff]*\))"
-    rb'|INTERNALDATE ("[ 0-9][0-9]-[A-Z][a-z]{2}-[0-9]{4} '
-    rb'[0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4}"))(?=[ )])'
-    rb"|(ENVELOPE) (?=\()|(BODYSTRUCTURE) (?=\()"
-)
+# The fast path's patterns and values: see _msg_att_fast.
 _STRUCTURES: dict[int, tuple[str, _ValueReader]] = {
     5: ("ENVELOPE", read_envelope),
     6: ("BODYSTRUCTURE", read_body),
 }
-_FLAG_LISTS: dict[bytes, tuple[Flag, ...]] = {}
-_FLAG_LISTS_MAX = 512
-_TWO_DIGITS = _datetime._TWO_DIGITS
-_MONTHS = _datetime._MONTHS_EXACT
-_ZONES = _datetime._ZONES
-# The dates of INTERNALDATE ("04-Jan-2021"), by their text: a mailbox's messages share few.
-_DATES: dict[bytes, tuple[int, int, int]] = {}
-_DATES_MAX = 4096
-
-
-def _date(text: bytes) -> tuple[int, int, int] | None:
-    """(year, month, day) of ``date-day-fixed "-" date-month "-" date-year`` as :data:`_SIMPLE`
-    matched it, remembered; None for a month name in another case or the year 0000."""
-    month = _MONTHS.get(text[3:6])
-    year = int(text[7:11])
-    if month is None or not year:
-        return None
-    date = (year, month, _TWO_DIGITS[text[0:2]])
-    if len(_DATES) >= _DATES_MAX:  # bounded: emptied when full
-        _DATES.clear()
-    _DATES[text] = date
-    return date
-
-
-def _date_time(text: bytes) -> _dt.datetime | None:
-    """A date-time that :data:`_SIMPLE` matched (DQUOTEs included), read by position; None
-    when a field is out of range or the zone is new (read_date_time then says or learns it)."""
-    date = _DATES.get(text[1:12]) or _date(text[1:12])
-    zone = _ZONES.get(text[22:27])
-    if date is None or zone is None:
-        return None
-    try:
-        return _dt.datetime(
-            date[0],
-            date[1],
-            date[2],
-            _TWO_DIGITS[text[13:15]],
-            _TWO_DIGITS[text[16:18]],
-            _TWO_DIGITS[text[19:21]],
-            0,
-            zone,
-        )
-    except ValueError:
-        return None
-
-
-def _flags(reader: Reader, m: re.Match[bytes]) -> tuple[Flag, ...] | None:
-    """The flags of a :data:`_SIMPLE` FLAGS match, remembered by their bytes."""
-    span = m.group(3)
-    flags = _FLAG_LISTS.get(span)
-    if flags is None:
-        reader.pos = m.start(3)
-        try:
-            flags = read_flag_list(reader)
-        except IMAPParseError:
-            return None
-        if len(_FLAG_LISTS) >= _FLAG_LISTS_MAX:  # bounded: emptied when full
-            _FLAG_LISTS.clear()
-        _FLAG_LISTS[span] = flags
-    return flags
 
 
 def read_msg_att(reader: Reader) -> FetchData:
@@ -427,8 +356,8 @@ def read_msg_att(reader: Reader) -> FetchData:
     end = reader.end
     items: dict[FetchKey, object] = {}
     key: FetchKey
-    start = reader.pos
-    simple = _SIMPLE.match
+    start = read_prefix(reader, reader.pos, items)
+    simple = SIMPLE.match
     while True:
         m = simple(buf, start)
         entry = None
@@ -446,10 +375,10 @@ def read_msg_att(reader: Reader) -> FetchData:
                 value = int(m.group(2))
             elif index == 3:
                 key = "FLAGS"
-                value = _flags(reader, m)
+                value = flags(reader, m, 3)
             else:
                 key = "INTERNALDATE"
-                value = _date_time(m.group(4))
+                value = date_time(m.group(4))
             if value is not None:
                 pos = m.end()
                 items[key] = value
