@@ -29,9 +29,9 @@ per-byte Python loop anywhere on the hot path.
 
 Literals: :meth:`Reader.read_literal` takes the ``n`` octets that follow ``{n}\\r\\n`` in the
 buffer. All literal bodies are taken by one private method (``_take``, called with the offset
-right after the announcing CRLF -- the framer's ``LiteralSpan.offset``). Streaming is not built
-here; when it is, a reader that knows the framer's streamed spans returns a placeholder from
-``_take`` for them (their octets are absent from the buffer) and the grammar code is unchanged.
+right after the announcing CRLF -- the framer's ``LiteralSpan.offset``). For streamed literals,
+whose octets are absent from the buffer, the response parser uses a reader subclass whose
+``_take`` returns a placeholder (see ``_response_parser``); the grammar code is unchanged.
 """
 
 from __future__ import annotations
