@@ -552,8 +552,15 @@ def test_fuzz(data: bytes) -> None:
         assert 0 <= exc.offset <= len(data)
     else:
         assert reader.depth == 0
-        # parse -> write -> parse is stable
-        assert parse(wire(code, text, WireOptions(utf8=True))) == (code, text)
+        # parse -> write -> parse is stable, except for a text read as text only because of
+        # what followed it ("[+]" before a NUL) that would come back as a code: refused.
+        try:
+            written = wire(code, text, WireOptions(utf8=True))
+        except IMAPValueError:
+            assert code is None
+            assert text.startswith("[")
+        else:
+            assert parse(written) == (code, text)
     reader = Reader(data, max_depth=4)
     try:
         value = read_resp_text_code(reader)

@@ -35,6 +35,7 @@ from typing import ClassVar
 
 from pymailproto.imap._errors import IMAPValueError
 from pymailproto.imap._lexer import MAX_NUMBER, Reader
+from pymailproto.imap._names import FoldedName
 from pymailproto.imap._values import Writer, check_atom, check_number
 
 __all__ = [
@@ -57,7 +58,7 @@ _VERSIONS = frozenset({"IMAP4REV1", "IMAP4REV2"})
 
 
 @dataclass(frozen=True, slots=True, init=False, eq=False)
-class Capability:
+class Capability(FoldedName):
     """One capability name: ``capability = ("AUTH=" auth-type) / atom`` (RFC 9051 §9).
 
     Equality and hashing ignore case (``Capability("idle") == Capability.IDLE``); ``name``
@@ -110,19 +111,15 @@ class Capability:
     CHILDREN: ClassVar[Capability]
     APPENDLIMIT: ClassVar[Capability]
 
+    @staticmethod
+    def _fold(name: str) -> str:
+        return name.upper()  # capabilities are compared upper-cased (``key``)
+
     def __init__(self, name: str) -> None:
         # "AUTH=" auth-type is itself an atom ("=" is an ATOM-CHAR), so checking the atom
         # checks both alternatives of the rule.
         check_atom(name)
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "_key", name.upper())
-
-    @classmethod
-    def _trusted(cls, name: str) -> Capability:
-        capability = object.__new__(cls)
-        object.__setattr__(capability, "name", name)
-        object.__setattr__(capability, "_key", name.upper())
-        return capability
+        self._set(name)
 
     # --- the parameterised families ------------------------------------------------------------
 
@@ -193,23 +190,6 @@ class Capability:
             return None
         number = int(value)
         return number if number <= MAX_NUMBER else None
-
-    # --- identity and wire form ------------------------------------------------------------------
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not Capability:
-            return NotImplemented
-        return self._key == other._key
-
-    def __hash__(self) -> int:
-        return hash(self._key)
-
-    def __str__(self) -> str:
-        return self.name
-
-    def to_bytes(self) -> bytes:
-        """The wire form, as spelled."""
-        return self.name.encode("ascii")
 
 
 for _attribute, _spelling in [

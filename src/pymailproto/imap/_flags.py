@@ -43,6 +43,7 @@ from typing import ClassVar
 
 from pymailproto.imap._errors import IMAPValueError
 from pymailproto.imap._lexer import Reader
+from pymailproto.imap._names import FoldedName
 
 __all__ = [
     "Flag",
@@ -78,7 +79,7 @@ _SPECIAL_USE = frozenset(
 
 
 @dataclass(frozen=True, slots=True, init=False, eq=False)
-class Flag:
+class Flag(FoldedName):
     """A message flag: a system flag (``\\Seen``), a keyword (``$Forwarded``, ``NonJunk``), a
     flag-extension (``\\Something``) or, in PERMANENTFLAGS only, ``\\*``."""
 
@@ -102,26 +103,7 @@ class Flag:
     def __init__(self, name: str) -> None:
         if not isinstance(name, str) or _FLAG_TEXT.fullmatch(name) is None:
             raise IMAPValueError(f"not a flag (RFC 9051 §9 flag / flag-perm): {name!r}")
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "_key", name.lower())
-
-    @classmethod
-    def _trusted(cls, name: str) -> Flag:
-        flag = object.__new__(cls)
-        object.__setattr__(flag, "name", name)
-        object.__setattr__(flag, "_key", name.lower())
-        return flag
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not Flag:
-            return NotImplemented
-        return self._key == other._key
-
-    def __hash__(self) -> int:
-        return hash(self._key)
-
-    def __str__(self) -> str:
-        return self.name
+        self._set(name)
 
     @property
     def is_system(self) -> bool:
@@ -143,13 +125,9 @@ class Flag:
         """``\\*`` (RFC 9051 §9 flag-perm)."""
         return self._key == "\\*"
 
-    def to_bytes(self) -> bytes:
-        """The wire form, as spelled."""
-        return self.name.encode("ascii")
-
 
 @dataclass(frozen=True, slots=True, init=False, eq=False)
-class MailboxAttribute:
+class MailboxAttribute(FoldedName):
     """A LIST/LSUB mailbox attribute (``mbx-list-oflag`` / ``mbx-list-sflag``, RFC 9051 §9),
     including the CHILDREN and LIST-EXTENDED ones (RFC 5258) and SPECIAL-USE (RFC 6154)."""
 
@@ -176,26 +154,7 @@ class MailboxAttribute:
     def __init__(self, name: str) -> None:
         if not isinstance(name, str) or _ATTRIBUTE_TEXT.fullmatch(name) is None:
             raise IMAPValueError(f'not a mailbox attribute ("\\" atom, RFC 9051 §9): {name!r}')
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "_key", name.lower())
-
-    @classmethod
-    def _trusted(cls, name: str) -> MailboxAttribute:
-        attribute = object.__new__(cls)
-        object.__setattr__(attribute, "name", name)
-        object.__setattr__(attribute, "_key", name.lower())
-        return attribute
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not MailboxAttribute:
-            return NotImplemented
-        return self._key == other._key
-
-    def __hash__(self) -> int:
-        return hash(self._key)
-
-    def __str__(self) -> str:
-        return self.name
+        self._set(name)
 
     @property
     def is_selectability(self) -> bool:
@@ -206,10 +165,6 @@ class MailboxAttribute:
     def is_special_use(self) -> bool:
         """One of the RFC 6154 ``use-attr`` names."""
         return self._key in _SPECIAL_USE
-
-    def to_bytes(self) -> bytes:
-        """The wire form, as spelled."""
-        return self.name.encode("ascii")
 
 
 for _name, _spelling in [

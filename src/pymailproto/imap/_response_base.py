@@ -315,6 +315,7 @@ class ContinuationRequest(Response):
 _CONDITION_BYTES = {condition: condition.value.encode("ascii") + b" " for condition in Condition}
 # "*" SP [number SP] name: the head of an untagged response; the name is an atom that does not
 # start with a digit (that would be the number).
+_NAME_KEYWORD = re.compile(rb"[A-Za-z_.\-][A-Za-z0-9_.:\-]*")  # as Reader.read_keyword reads it
 UNKNOWN_HEAD = re.compile(
     rb"\* (?:[0-9]+ )?"
     rb'([^\x00-\x20\x7f-\xff(){%*"\\\]0-9][^\x00-\x20\x7f-\xff(){%*"\\\]]*)'
@@ -374,8 +375,12 @@ class UnknownResponse(Response):
         m = UNKNOWN_HEAD.match(data)
         if m is None:
             raise IMAPValueError(f"not an untagged response (* [number] name ...): {data[:40]!r}")
-        if m.group(1).decode("ascii").upper() in self.KNOWN:
-            raise IMAPValueError(f"{m.group(1)!r} is a known response: use its class")
+        # The parser reads a name as a keyword; one that starts with a known name followed by
+        # other atom characters ("QUOTA;") is read as that name and could not come back.
+        keyword = _NAME_KEYWORD.match(m.group(1))
+        for name in (m.group(1), keyword.group() if keyword else b""):
+            if name.decode("ascii").upper() in self.KNOWN:
+                raise IMAPValueError(f"{m.group(1)!r} is a known response: use its class")
         _check_framing(data + b"\r\n")
 
     @property
