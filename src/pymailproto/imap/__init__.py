@@ -383,6 +383,7 @@ __all__ = [
     "SortResponse",
     "StartTlsCommand",
     "StatusAtt",
+    "StatusAttr",
     "StatusCommand",
     "StatusResponse",
     "StoreCommand",
@@ -407,3 +408,6 @@ __all__ = [
     "serialize",
     "serialize_fragments",
 ]
+
+#: The name DESIGN.md gives STATUS attributes.
+StatusAttr = StatusAtt
