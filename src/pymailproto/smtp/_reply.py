@@ -121,12 +121,7 @@ class Reply(Event):
             return self
         plain = self._plain
         if plain is None:
-            plain = object.__new__(type(self))
-            for name, value in (("code", self.code), ("text_lines", self.text_lines)):
-                object.__setattr__(plain, name, value)
-            object.__setattr__(plain, "enhanced", None)
-            object.__setattr__(plain, "_wire", None)
-            object.__setattr__(plain, "_plain", None)
+            plain = _trusted(type(self), self.code, self.text_lines, None)
             object.__setattr__(self, "_plain", plain)
         return plain
 
@@ -226,13 +221,23 @@ def _build(code: int, lines: list[str], cls: type[Reply]) -> Reply:
         lines = [_strip_code(text, enhanced) for text in lines]
     # The grammar was checked above and control characters are replaced here, so the value
     # is valid by construction: build it without running the validating constructor again.
-    reply = object.__new__(cls)
-    object.__setattr__(reply, "code", code)
     text_lines = tuple(t if t.isprintable() else _BAD_TEXT.sub("?", t) for t in lines)
-    object.__setattr__(reply, "text_lines", text_lines)
-    object.__setattr__(reply, "enhanced", enhanced)
-    object.__setattr__(reply, "_wire", None)
-    object.__setattr__(reply, "_plain", None)
+    return _trusted(cls, code, text_lines, enhanced)
+
+
+def _trusted(
+    cls: type[Reply], code: int, text_lines: tuple[str, ...], enhanced: str | None
+) -> Reply:
+    """A reply from parts already known to be valid (no second validation)."""
+    reply = object.__new__(cls)
+    for name, value in (
+        ("code", code),
+        ("text_lines", text_lines),
+        ("enhanced", enhanced),
+        ("_wire", None),
+        ("_plain", None),
+    ):
+        object.__setattr__(reply, name, value)
     return reply
 
 
