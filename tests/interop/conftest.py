@@ -36,6 +36,7 @@ from pymailproto import TLSMode
 from pymailproto import aio as aio_transport
 from pymailproto import sync as sync_transport
 from pymailproto.smtp import ClientConnection, Extensions, Reply, SendResult
+from tests.interop.dovecot import Dovecot, DovecotError
 
 #: Where Debian keeps the programs that are not on a non-root PATH.
 SBIN_PATH = os.pathsep.join(["/usr/sbin", "/sbin", "/usr/lib/postfix/sbin"])
@@ -49,6 +50,7 @@ PACKAGES = {
     "swaks": "swaks",
     "curl": "curl",
     "msmtp": "msmtp",
+    "dovecot": "dovecot-imapd",
 }
 
 #: The test domain Postfix delivers for, its one SASL user, and its mailboxes.
@@ -655,3 +657,38 @@ def lmtp_sink() -> Iterator[SmtpSink]:
     """``smtp-sink -L``: an LMTP server answering once per recipient after the data."""
     with running_smtp_sink("-L") as sink:
         yield sink
+
+
+# --------------------------------------------------------------------------- Dovecot
+
+
+class DovecotServer(Dovecot):
+    """A :class:`~tests.interop.dovecot.Dovecot` with the trustme certificates it serves."""
+
+    def __init__(self, certs: Certs, *, extra_config: str = "") -> None:
+        super().__init__(
+            certs.cert_file,
+            certs.key_file,
+            binary=require_program("dovecot"),
+            extra_config=extra_config,
+        )
+        #: ``certs.client`` verifies the server (for "localhost" and "127.0.0.1").
+        self.certs = certs
+
+
+@pytest.fixture
+def dovecot(certs: Certs) -> Iterator[DovecotServer]:
+    """A private Dovecot IMAP server, fresh for every test (a start takes about 0.05 s).
+
+    Users, ports, extensions and the files on disk: see ``tests/interop/dovecot.py``.
+    """
+    server = DovecotServer(certs)
+    try:
+        server.start()
+    except DovecotError as exc:
+        server.stop()
+        pytest.fail(str(exc))
+    try:
+        yield server
+    finally:
+        server.stop()
