@@ -806,3 +806,17 @@ def test_fuzz(data: bytes) -> None:
 def test_module_exports() -> None:
     for name in _fetch.__all__:
         assert hasattr(_fetch, name)
+
+
+@pytest.mark.parametrize(
+    "wire",
+    [
+        b'(FLAGS (""))',
+        b'(UID 1 FLAGS ("") INTERNALDATE "01-Jan-2020 00:00:00 +0000" RFC822.SIZE 3)',
+    ],
+)
+def test_a_refused_flag_list_leaves_the_nesting_balanced(wire: bytes) -> None:
+    # Found by test_msg_att_round_trip: the fast path's FLAGS reader gave up on a list half-way
+    # and left the reader one level deeper, so the next list could nest one level less.
+    data = parse_msg_att(wire)
+    assert isinstance(data["FLAGS"], FetchItemError)

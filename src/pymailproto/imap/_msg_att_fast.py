@@ -93,9 +93,11 @@ def flags(reader: Reader, m: re.Match[bytes], group: int) -> tuple[Flag, ...] | 
     value = _FLAG_LISTS.get(span)
     if value is None:
         reader.pos = m.start(group)
+        depth = reader.depth
         try:
             value = read_flag_list(reader)
         except IMAPParseError:
+            reader.depth = depth  # a list refused half-way leaves the reader one level deeper
             return None
         if len(_FLAG_LISTS) >= _FLAG_LISTS_MAX:  # bounded: emptied when full
             _FLAG_LISTS.clear()
@@ -111,13 +113,11 @@ def read_prefix(reader: Reader, start: int, items: dict[Any, object]) -> int:
     if m is None:
         return start
     pos = reader.pos
-    depth = reader.depth  # a FLAGS list read_flag_list refuses leaves it one level deeper
     if m.lastindex == 4:  # Dovecot's order
         flag_list = flags(reader, m, 2)
         internaldate = date_time(m.group(3))
         if flag_list is None or internaldate is None:
             reader.pos = pos
-            reader.depth = depth
             return start
         items["UID"] = int(m.group(1))
         items["FLAGS"] = flag_list
@@ -128,7 +128,6 @@ def read_prefix(reader: Reader, start: int, items: dict[Any, object]) -> int:
         internaldate = date_time(m.group(7))
         if flag_list is None or internaldate is None:
             reader.pos = pos
-            reader.depth = depth
             return start
         items["UID"] = int(m.group(5))
         items["RFC822.SIZE"] = int(m.group(6))
