@@ -1,11 +1,11 @@
 """The layering of DESIGN.md, enforced: imports only point down.
 
 applications   cli, __main__, _demo, testing
-transports     sync, aio, threaded
+transports     sync, aio, threaded (and the fronts they share: _dual, _*_front)
 sessions       servers
 protocols      smtp, imap, pop3        (never import each other, nor any I/O module)
 backends       mailstore, auth
-foundation     _buffer, _limits, _tlsmode, errors, sasl, mime
+foundation     _buffer, _limits, _tlsmode, _io, errors, sasl, mime
 """
 
 from __future__ import annotations
@@ -18,11 +18,21 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "pymailproto"
 
 LAYERS = {
-    "foundation": {"_buffer", "_limits", "_tlsmode", "errors", "sasl", "mime"},
+    "foundation": {"_buffer", "_limits", "_tlsmode", "_io", "errors", "sasl", "mime"},
     "backends": {"mailstore", "auth"},
     "protocols": {"smtp", "imap", "pop3"},
     "sessions": {"servers"},
-    "transports": {"sync", "aio", "threaded", "_client_front", "_server_front", "_relay"},
+    "transports": {
+        "sync",
+        "aio",
+        "threaded",
+        "_client_front",
+        "_imap_client_front",
+        "_dual",
+        "_threaded_imap",
+        "_server_front",
+        "_relay",
+    },
     "applications": {"cli", "__main__", "_demo", "_serve", "testing"},
 }
 ORDER = list(LAYERS)

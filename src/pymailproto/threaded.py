@@ -1,7 +1,8 @@
-"""Threaded servers: run in the background, one thread per connection.
+"""Threaded transports: servers in the background with one thread per connection, and an IMAP
+client whose methods may be called from several threads (IDLE pushes to a callback).
 
-The same constructor as every other server transport; ``start()``/``stop()`` or a ``with``
-block, and the bound port is readable as ``.port`` once started.
+The servers take the same constructor as every other server transport; ``start()``/``stop()``
+or a ``with`` block, and the bound port is readable as ``.port`` once started.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import socket
 import threading
 
 from pymailproto._relay import RelayTarget
+from pymailproto._threaded_imap import IMAPClient
 from pymailproto.sync._relay import RelayHandler
 from pymailproto.sync._server import SMTPServer as _BlockingSMTPServer
 
-__all__ = ["RelayHandler", "RelayTarget", "SMTPServer"]
+__all__ = ["IMAPClient", "RelayHandler", "RelayTarget", "SMTPServer"]
 
 
 class SMTPServer(_BlockingSMTPServer):

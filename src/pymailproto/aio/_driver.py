@@ -6,16 +6,16 @@ import asyncio
 import contextlib
 import ssl
 import sys
-from collections.abc import Awaitable
+from collections.abc import AsyncGenerator, Awaitable, Generator
 from typing import TypeVar
 
+from pymailproto._io import IO, Item, Poll, Procedure, Pump
 from pymailproto.errors import RemoteProtocolError
-from pymailproto.smtp import ClientConnection
-from pymailproto.smtp._procedures import IO, Procedure
 
-__all__ = ["AsyncStream", "run"]
+__all__ = ["AsyncStream", "drive", "run"]
 
 T = TypeVar("T")
+R = TypeVar("R")
 _READ_SIZE = 65536
 
 
@@ -89,29 +89,53 @@ class AsyncStream:
             await asyncio.wait_for(self.writer.wait_closed(), 5)
 
 
-async def run(
-    procedure: Procedure[T],
-    conn: ClientConnection,
+async def drive(
+    procedure: Generator[IO | Poll | Item[T], None, R],
+    conn: Pump,
     stream: AsyncStream,
     ssl_context: ssl.SSLContext | None,
     host: str,
-) -> T:
-    """Drive a client procedure to completion, doing the I/O it asks for."""
+    *,
+    result: list[R],
+) -> AsyncGenerator[T, None]:
+    """Drive ``procedure``, doing the I/O it asks for; yield its items, and append its
+    result to ``result`` (an async generator cannot return one)."""
     try:
         request = next(procedure)
         while True:
             out = conn.data_to_send()
             if out:
-                await stream.write(out, conn.timeouts.data_block)
+                await stream.write(out, conn.write_timeout)
             if request is IO.RECEIVE:
                 conn.receive_data(await stream.read(conn.timeout))
             elif request is IO.START_TLS:
                 if ssl_context is None:
                     raise ValueError("STARTTLS needs an ssl_context")
                 await stream.start_tls(ssl_context, server_side=False, host=host)
+            elif type(request) is Poll:
+                try:
+                    conn.receive_data(await stream.read(request.seconds))
+                except asyncio.TimeoutError:  # TimeoutError itself from Python 3.11
+                    request.timed_out = True
+            elif type(request) is Item:
+                yield request.value
             request = procedure.send(None)
     except StopIteration as done:
         out = conn.data_to_send()
         if out:
-            await stream.write(out, conn.timeouts.data_block)
-        return done.value  # type: ignore[no-any-return]
+            await stream.write(out, conn.write_timeout)
+        result.append(done.value)
+
+
+async def run(
+    procedure: Procedure[R],
+    conn: Pump,
+    stream: AsyncStream,
+    ssl_context: ssl.SSLContext | None,
+    host: str,
+) -> R:
+    """Drive a procedure that yields no items to completion; return its result."""
+    result: list[R] = []
+    async for _ in drive(procedure, conn, stream, ssl_context, host, result=result):
+        raise TypeError("a streaming procedure was run as a plain one")
+    return result[0]

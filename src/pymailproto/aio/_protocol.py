@@ -16,12 +16,12 @@ import ssl
 from collections.abc import Callable, Coroutine, Generator
 from typing import Any
 
+from pymailproto._io import IO
 from pymailproto._server_front import ServerOptions, await_hook, hook, timeout_reply
 from pymailproto.errors import LocalProtocolError
 from pymailproto.servers import HookCall
 from pymailproto.servers._smtp_session import SessionStep
 from pymailproto.smtp import State
-from pymailproto.smtp._procedures import IO
 
 __all__ = ["SMTPServerProtocol"]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Sequence
-from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
 from pymailproto._client_front import SMTPClientBase
+from pymailproto._dual import AwaitingSession
 from pymailproto._tlsmode import TLSMode
 from pymailproto.aio._driver import AsyncStream, run
 from pymailproto.errors import LocalProtocolError, RemoteProtocolError
@@ -26,7 +26,7 @@ T = TypeVar("T")
 _BROKEN = (OSError, RemoteProtocolError, asyncio.TimeoutError)
 
 
-class SMTPClient(SMTPClientBase):
+class SMTPClient(SMTPClientBase, AwaitingSession):
     """An asyncio SMTP (or LMTP) client; use it as an async context manager.
 
     ::
@@ -44,19 +44,8 @@ class SMTPClient(SMTPClientBase):
 
     _stream: AsyncStream | None = None
 
-    async def __aenter__(self) -> SMTPClient:
-        await self.connect()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if exc_type is None:
-            await self.quit()
-        await self.close()
+    async def _goodbye(self) -> None:
+        await self.quit()
 
     async def connect(self) -> Extensions:
         """Connect, read the greeting, EHLO, and STARTTLS when the TLS mode asks for it."""

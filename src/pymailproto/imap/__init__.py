@@ -11,7 +11,14 @@ The grammar of both directions, typed, parse and serialize (issue 4):
 * the values: :class:`SequenceSet`, :class:`Flag`, :class:`Envelope`, the body structures,
   :class:`FetchData`, the search keys (:mod:`pymailproto.imap.search`), response codes, ...
 
-See docs/imap-grammar.md. The connections (client and server) build on this codec.
+See docs/imap-grammar.md. On this codec stands the client's sans-IO connection (issue 5):
+
+* :class:`ClientConnection` -- tags, pipelining, literals and continuations, AUTHENTICATE,
+  IDLE, STARTTLS, COMPRESS, capabilities and the selected mailbox's state
+  (:class:`SelectedMailbox`); each command tracked by a :class:`PendingCommand`.
+
+See docs/imap-client.md; ``pymailproto.sync.IMAPClient`` and ``pymailproto.aio.IMAPClient`` run
+its procedures over sockets.
 """
 
 from __future__ import annotations
@@ -25,9 +32,12 @@ from pymailproto.imap._body import (
     MultipartBody,
     TextBody,
 )
+from pymailproto.imap._capabilities import Capabilities
 from pymailproto.imap._capability import (
     Capability,
 )
+from pymailproto.imap._client import ClientConnection, ConnectionClosed, ParseFailure
+from pymailproto.imap._client_pending import CommandFailed, PendingCommand
 from pymailproto.imap._codes import (
     AppendUidCode,
     BadCharsetCode,
@@ -110,6 +120,7 @@ from pymailproto.imap._commands_selected import (
 from pymailproto.imap._commands_special import (
     AuthenticateResponse,
     IdleDone,
+    RawCommand,
 )
 from pymailproto.imap._envelope import (
     Address,
@@ -167,6 +178,8 @@ from pymailproto.imap._msg_att import (
 from pymailproto.imap._namespace import (
     Namespace,
 )
+from pymailproto.imap._procedures import MissingCapability
+from pymailproto.imap._procedures_mail import AppendResult, ListEntry
 from pymailproto.imap._quirks import (
     Quirks,
 )
@@ -225,6 +238,7 @@ from pymailproto.imap._section import (
     Section,
     SectionText,
 )
+from pymailproto.imap._selected import MailboxSnapshot, SelectedMailbox
 from pymailproto.imap._sequence import (
     SequenceSet,
 )
@@ -235,6 +249,7 @@ from pymailproto.imap._sort_thread import (
     SortKey,
     Thread,
 )
+from pymailproto.imap._states import ConnectionState
 from pymailproto.imap._status import (
     StatusAtt,
 )
@@ -255,6 +270,7 @@ __all__ = [
     "AppendCommand",
     "AppendForm",
     "AppendMessage",
+    "AppendResult",
     "AppendUidCode",
     "Atom",
     "AuthenticateCommand",
@@ -268,19 +284,24 @@ __all__ = [
     "BodySection",
     "BodyStructure",
     "Bye",
+    "Capabilities",
     "Capability",
     "CapabilityCode",
     "CapabilityCommand",
     "CapabilityResponse",
     "CheckCommand",
+    "ClientConnection",
     "CloseCommand",
     "Code",
     "Command",
     "CommandError",
+    "CommandFailed",
     "CommandFramer",
     "CommandParser",
     "CompressCommand",
     "Condition",
+    "ConnectionClosed",
+    "ConnectionState",
     "ContinuationRequest",
     "CopyCommand",
     "CopyUidCode",
@@ -322,6 +343,7 @@ __all__ = [
     "IdleDone",
     "LineFragment",
     "ListCommand",
+    "ListEntry",
     "ListResponse",
     "ListReturnOption",
     "ListReturnStatus",
@@ -337,12 +359,14 @@ __all__ = [
     "LsubCommand",
     "MailboxAttribute",
     "MailboxIdCode",
+    "MailboxSnapshot",
     "MailboxStatusResponse",
     "Message",
     "MessageBody",
     "MessageRejected",
     "MetadataCode",
     "MetadataResponse",
+    "MissingCapability",
     "ModifiedCode",
     "MoveCommand",
     "MultipartBody",
@@ -350,7 +374,9 @@ __all__ = [
     "NamespaceCommand",
     "NamespaceResponse",
     "NoopCommand",
+    "ParseFailure",
     "Partial",
+    "PendingCommand",
     "PermanentFlagsCode",
     "QResync",
     "Quirks",
@@ -359,6 +385,7 @@ __all__ = [
     "QuotaRootResponse",
     "QuotaUsage",
     "Quoted",
+    "RawCommand",
     "RecentResponse",
     "Rejection",
     "RenameCommand",
@@ -374,6 +401,7 @@ __all__ = [
     "Section",
     "SectionText",
     "SelectCommand",
+    "SelectedMailbox",
     "SequenceSet",
     "SetMetadataCommand",
     "SetQuotaCommand",

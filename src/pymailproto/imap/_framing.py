@@ -188,10 +188,7 @@ class _Framer:
     def __init__(
         self, limits: IMAPLimits | None = None, *, stream_threshold: int | None = None
     ) -> None:
-        if stream_threshold is not None and stream_threshold < 0:
-            raise ValueError("stream_threshold cannot be negative")
         self.limits = limits = IMAPLimits() if limits is None else limits
-        self.stream_threshold = stream_threshold
         server = self._SERVER
         self._line_limit = limits.max_command_line if server else limits.max_response_line
         self._max_message = (
@@ -201,7 +198,7 @@ class _Framer:
             _NUMBER64_MAX if limits.max_literal_size is None else limits.max_literal_size
         )
         self._max_nonsync = limits.max_nonsync_literal if server else None
-        self._threshold = _UNLIMITED if stream_threshold is None else stream_threshold
+        self.set_stream_threshold(stream_threshold)
         # What the first line of a message may occupy: fixes how much of an over-long first
         # line is looked at for its tag, so the answer never depends on how bytes arrived.
         self._head_limit = min(self._line_limit, self._max_message)
@@ -228,6 +225,14 @@ class _Framer:
         self._fatal: str | None = None
 
     # ------------------------------------------------------------------ public API
+
+    def set_stream_threshold(self, stream_threshold: int | None) -> None:
+        """Stream literals of at least this many octets from the next one announced on
+        (None: hold every literal whole)."""
+        if stream_threshold is not None and stream_threshold < 0:
+            raise ValueError("stream_threshold cannot be negative")
+        self.stream_threshold = stream_threshold
+        self._threshold = _UNLIMITED if stream_threshold is None else stream_threshold
 
     @property
     def buffered(self) -> int:

@@ -490,6 +490,16 @@ class ResponseParser:
         self._framer.receive_data(data)
 
     @property
+    def stream_threshold(self) -> int | None:
+        """Literals of at least this many octets are handed out as they arrive (None: no
+        literal is streamed); may be changed between responses."""
+        return self._framer.stream_threshold
+
+    @stream_threshold.setter
+    def stream_threshold(self, value: int | None) -> None:
+        self._framer.set_stream_threshold(value)
+
+    @property
     def buffered(self) -> int:
         """Octets held: received and not yet returned as events."""
         return self._framer.buffered

@@ -17,6 +17,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
+from pymailproto._io import IO
 from pymailproto.errors import RemoteProtocolError
 from pymailproto.sasl import Authenticator, Challenge, ServerMechanism, Success, server_mechanism
 from pymailproto.servers._smtp_handlers import HOOK_NAMES, Envelope
@@ -49,7 +50,6 @@ from pymailproto.smtp import (
     Vrfy,
     format_path,
 )
-from pymailproto.smtp._procedures import IO
 
 __all__ = ["HookCall", "SMTPSession", "SessionStep"]
 

@@ -161,6 +161,11 @@ class ClientConnection:
         return self.timeouts.command
 
     @property
+    def write_timeout(self) -> float:
+        """Seconds a write may block (RFC 5321 §4.5.3.2.5, the data block timeout)."""
+        return self.timeouts.data_block
+
+    @property
     def pipelining(self) -> bool:
         """Whether commands may be sent without waiting (the server offered PIPELINING)."""
         return "PIPELINING" in self.extensions

@@ -14,11 +14,11 @@ dozen lines each; everything that makes SMTP correct lives here, once.
 from __future__ import annotations
 
 import contextlib
-import enum
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
+from pymailproto._io import IO, Procedure
 from pymailproto._tlsmode import TLSMode
 from pymailproto.errors import LocalProtocolError, RemoteProtocolError
 from pymailproto.sasl import ClientMechanism, choose_mechanism, client_mechanism
@@ -84,18 +84,7 @@ __all__ = [
 CHUNK_SIZE = 1 << 20
 
 
-class IO(enum.Enum):
-    """What a procedure asks its driver to do."""
-
-    FLUSH = "flush"
-    RECEIVE = "receive"
-    START_TLS = "start_tls"
-
-
 T = TypeVar("T")
-
-#: A client procedure: yields I/O requests, returns its result.
-Procedure = Generator[IO, None, T]
 
 
 def _wait(conn: ClientConnection, pending: PendingReply) -> Generator[IO, None, Reply]:

@@ -7,8 +7,9 @@ enforces timeouts.
 from __future__ import annotations
 
 from pymailproto._relay import RelayTarget
+from pymailproto.sync._imap import IdleSession, IMAPClient
 from pymailproto.sync._relay import RelayHandler
 from pymailproto.sync._server import SMTPServer
 from pymailproto.sync._smtp import SMTPClient
 
-__all__ = ["RelayHandler", "RelayTarget", "SMTPClient", "SMTPServer"]
+__all__ = ["IMAPClient", "IdleSession", "RelayHandler", "RelayTarget", "SMTPClient", "SMTPServer"]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import socket
 import ssl
+from collections.abc import Generator
 from typing import TypeVar
 
-from pymailproto.smtp import ClientConnection
-from pymailproto.smtp._procedures import IO, Procedure
+from pymailproto._io import IO, Item, Poll, Procedure, Pump
 
-__all__ = ["BlockingStream", "run"]
+__all__ = ["BlockingStream", "drive", "run"]
 
 T = TypeVar("T")
+R = TypeVar("R")
 _READ_SIZE = 65536
 
 
@@ -56,20 +57,20 @@ class BlockingStream:
         self.sock.close()
 
 
-def run(
-    procedure: Procedure[T],
-    conn: ClientConnection,
+def drive(
+    procedure: Generator[IO | Poll | Item[T], None, R],
+    conn: Pump,
     stream: BlockingStream,
     ssl_context: ssl.SSLContext | None,
     host: str,
-) -> T:
-    """Drive ``procedure`` to completion, doing the I/O it asks for."""
+) -> Generator[T, None, R]:
+    """Drive ``procedure``, doing the I/O it asks for; yield its items, return its result."""
     try:
         request = next(procedure)
         while True:
             out = conn.data_to_send()
             if out:
-                stream.settimeout(conn.timeouts.data_block)
+                stream.settimeout(conn.write_timeout)
                 stream.sock.sendall(out)
             if request is IO.RECEIVE:
                 stream.settimeout(conn.timeout)
@@ -78,9 +79,33 @@ def run(
                 if ssl_context is None:
                     raise ValueError("STARTTLS needs an ssl_context")
                 stream.start_tls(ssl_context, host)
+            elif type(request) is Poll:
+                stream.settimeout(request.seconds)
+                try:
+                    conn.receive_data(stream.sock.recv(_READ_SIZE))
+                except TimeoutError:
+                    request.timed_out = True
+            elif type(request) is Item:
+                yield request.value
             request = procedure.send(None)
     except StopIteration as done:
         out = conn.data_to_send()
         if out:
             stream.sock.sendall(out)
         return done.value  # type: ignore[no-any-return]
+
+
+def run(
+    procedure: Procedure[R],
+    conn: Pump,
+    stream: BlockingStream,
+    ssl_context: ssl.SSLContext | None,
+    host: str,
+) -> R:
+    """Drive a procedure that yields no items to completion; return its result."""
+    driver: Generator[object, None, R] = drive(procedure, conn, stream, ssl_context, host)
+    try:
+        next(driver)
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]
+    raise TypeError("a streaming procedure was run as a plain one")

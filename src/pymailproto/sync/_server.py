@@ -8,11 +8,11 @@ import ssl
 import threading
 from types import TracebackType
 
+from pymailproto._io import IO
 from pymailproto._server_front import ServerOptions, SMTPServerBase, hook, timeout_reply
 from pymailproto.errors import LocalProtocolError
 from pymailproto.servers import HookCall, SMTPSession
 from pymailproto.smtp import State
-from pymailproto.smtp._procedures import IO
 
 __all__ = ["SMTPServer", "serve_connection"]
 

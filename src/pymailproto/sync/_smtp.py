@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
 from pymailproto._client_front import SMTPClientBase
+from pymailproto._dual import BlockingSession
 from pymailproto._tlsmode import TLSMode
 from pymailproto.errors import LocalProtocolError, RemoteProtocolError
 from pymailproto.smtp import Address, Extensions, Outcome, Outgoing, Reply, State
@@ -25,7 +25,7 @@ T = TypeVar("T")
 _BROKEN = (OSError, RemoteProtocolError)
 
 
-class SMTPClient(SMTPClientBase):
+class SMTPClient(SMTPClientBase, BlockingSession):
     """A blocking SMTP (or LMTP) client; use it as a context manager.
 
     ::
@@ -43,19 +43,8 @@ class SMTPClient(SMTPClientBase):
 
     _stream: BlockingStream | None = None
 
-    def __enter__(self) -> SMTPClient:
-        self.connect()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if exc_type is None:
-            self.quit()
-        self.close()
+    def _goodbye(self) -> None:
+        self.quit()
 
     def connect(self) -> Extensions:
         """Connect, read the greeting, EHLO, and STARTTLS when the TLS mode asks for it."""
