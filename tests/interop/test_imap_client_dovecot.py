@@ -481,3 +481,22 @@ def test_connect_again_after_close(dovecot: DovecotServer) -> None:
         assert client.select("INBOX").exists == 0
         client.logout()
         client.close()
+
+
+def test_capability_examine_check_close_and_get_quota(alice: Any) -> None:
+    caps = alice.capability()
+    assert "QUOTA" in caps
+    assert not alice.connection.capabilities_stale
+    alice.append("INBOX", message("to delete"), flags=["\\Deleted"])
+    snap = alice.examine("INBOX")
+    assert snap.read_only
+    assert snap.exists == 1
+    assert Flag.DELETED in alice.fetch(1, "FLAGS")[1]["FLAGS"]
+    alice.select("INBOX")
+    assert alice.check().condition.value == "OK"
+    alice.close_mailbox()  # CLOSE expunges the \Deleted message
+    assert alice.connection.selected is None
+    assert alice.status("INBOX", ["MESSAGES"]).messages == 0
+    roots = alice.get_quota_root("INBOX")
+    root = next(iter(roots))
+    assert alice.get_quota(root) == roots[root]
