@@ -195,7 +195,23 @@ class SequenceSet:
 
     def contains(self, number: int, largest: int | None = None) -> bool:
         """Whether ``number`` is in the set, ``*`` being ``largest``."""
-        return any(low <= number <= high for low, high in self._resolved(largest))
+        if self.is_search_result:
+            raise IMAPValueError("'$' must be replaced by the saved search result first")
+        # Item by item: merging the ranges first (as ids() must) would cost more than the
+        # test itself, and a client asks this once per FETCH response.
+        for first, last in self.items:
+            if type(first) is not int or type(last) is not int:
+                if largest is None:
+                    raise IMAPValueError(f"'{self}' contains '*': pass the largest number in use")
+                if largest < 1:
+                    raise IMAPValueError("'*' refers to no message in an empty mailbox")
+                first = largest if first == "*" else first
+                last = largest if last == "*" else last
+            assert isinstance(first, int)
+            assert isinstance(last, int)
+            if first <= number <= last or last <= number <= first:
+                return True
+        return False
 
     def __contains__(self, number: object) -> bool:
         """``n in seqset`` for sets without ``*`` (use :meth:`contains` otherwise)."""
