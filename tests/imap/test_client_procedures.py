@@ -478,6 +478,38 @@ S: A4 OK done
     assert (counts.messages, counts.unseen) == (4, 1)
 
 
+def test_utf8_accept_sends_and_reads_mailbox_names_in_utf8(split: str) -> None:
+    # RFC 6855 §3: after ENABLE UTF8=ACCEPT, mailbox names are UTF-8 quoted strings, not
+    # modified UTF-7, both ways.
+    script = """
+S: * OK [CAPABILITY IMAP4rev1 ENABLE UTF8=ACCEPT] ready
+C: A1 LOGIN alice secret
+S: A1 OK [CAPABILITY IMAP4rev1 ENABLE UTF8=ACCEPT] in
+C: A2 ENABLE UTF8=ACCEPT
+S: * ENABLED UTF8=ACCEPT
+S: A2 OK enabled
+C: A3 CREATE "Grüße"
+S: A3 OK created
+C: A4 LIST "" "*"
+S: * LIST () "/" "Grüße"
+S: * LIST () "/" INBOX
+S: A4 OK done
+"""
+
+    def go(c: ClientConnection) -> Steps:
+        yield from proc.open_session(c, TLSMode.PLAINTEXT)
+        yield from proc.login(c, "alice", "secret", allow_plaintext=True)
+        enabled = yield from proc.enable(c, ["UTF8=ACCEPT"])
+        yield from mail.simple(c, "CREATE", "Grüße")
+        entries = yield from mail.list_mailboxes(c, "", "*")
+        return enabled, [e.name for e in entries]
+
+    conn = make_connection()
+    run = run_script(script, go, conn=conn, split=split)
+    assert run.result == (frozenset({"UTF8=ACCEPT"}), ["Grüße", "INBOX"])
+    assert conn.utf8
+
+
 # --- IDLE ---------------------------------------------------------------------------------------
 
 
