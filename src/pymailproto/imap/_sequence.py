@@ -200,16 +200,16 @@ class SequenceSet:
         # Item by item: merging the ranges first (as ids() must) would cost more than the
         # test itself, and a client asks this once per FETCH response.
         for first, last in self.items:
-            if type(first) is not int or type(last) is not int:
+            if type(first) is int and type(last) is int:
+                low, high = first, last
+            else:
                 if largest is None:
                     raise IMAPValueError(f"'{self}' contains '*': pass the largest number in use")
                 if largest < 1:
                     raise IMAPValueError("'*' refers to no message in an empty mailbox")
-                first = largest if first == "*" else first
-                last = largest if last == "*" else last
-            assert isinstance(first, int)
-            assert isinstance(last, int)
-            if first <= number <= last or last <= number <= first:
+                low = first if isinstance(first, int) else largest
+                high = last if isinstance(last, int) else largest
+            if low <= number <= high or high <= number <= low:
                 return True
         return False
 
