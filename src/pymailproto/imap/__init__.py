@@ -15,7 +15,9 @@ See docs/imap-grammar.md. On this codec stands the client's sans-IO connection (
 
 * :class:`ClientConnection` -- tags, pipelining, literals and continuations, AUTHENTICATE,
   IDLE, STARTTLS, COMPRESS, capabilities and the selected mailbox's state
-  (:class:`SelectedMailbox`); each command tracked by a :class:`PendingCommand`.
+  (:class:`SelectedMailbox`); each command tracked by a :class:`PendingCommand`;
+* :class:`ServerConnection` -- the server's side: commands checked against the state,
+  literals answered (or refused before the octets), continuations, STARTTLS, COMPRESS, UTF-8.
 
 See docs/imap-client.md; ``pymailproto.sync.IMAPClient`` and ``pymailproto.aio.IMAPClient`` run
 its procedures over sockets.
@@ -244,6 +246,7 @@ from pymailproto.imap._sequence import (
 )
 from pymailproto.imap._serialize import fragments as serialize_fragments
 from pymailproto.imap._serialize import serialize
+from pymailproto.imap._server import ClientClosed, ServerConnection
 from pymailproto.imap._sort_thread import (
     SortCriterion,
     SortKey,
@@ -290,6 +293,7 @@ __all__ = [
     "CapabilityCommand",
     "CapabilityResponse",
     "CheckCommand",
+    "ClientClosed",
     "ClientConnection",
     "CloseCommand",
     "Code",
@@ -403,6 +407,7 @@ __all__ = [
     "SelectCommand",
     "SelectedMailbox",
     "SequenceSet",
+    "ServerConnection",
     "SetMetadataCommand",
     "SetQuotaCommand",
     "SortCommand",
