@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import tracemalloc
 import zlib
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pymailproto.errors import LocalProtocolError
+from pymailproto.errors import LocalProtocolError, RemoteProtocolError
 from pymailproto.imap import (
     NEED_DATA,
     AppendCommand,
@@ -24,13 +25,17 @@ from pymailproto.imap import (
     ContinuationRequest,
     EnabledResponse,
     FetchCommand,
+    Flag,
     Greeting,
     IdleCommand,
     IdleDone,
+    LiteralChunk,
+    LiteralStreamed,
     LoginCommand,
     NoopCommand,
     SelectCommand,
     StatusResponse,
+    StreamedLiteral,
 )
 from pymailproto.imap._server import ClientClosed, ServerConnection
 
@@ -221,9 +226,19 @@ def test_arbitrary_client_bytes_give_only_events(
     pieces: list[bytes], step: int, answer: bool
 ) -> None:
     """Whatever a client sends, the connection yields commands, errors to answer with BAD,
-    continuation lines or the close -- never an exception -- and the session can answer."""
+    continuation lines or the close -- or, for a stream that cannot go on (uncompressed bytes
+    after COMPRESS), a RemoteProtocolError -- and the session can answer."""
     conn = ServerConnection()
     data = b"".join(pieces)
+    try:
+        _feed_and_answer(conn, data, step, answer)
+    except RemoteProtocolError as exc:
+        assert conn.compressed, exc
+        return
+    assert conn.next_event() is NEED_DATA or conn.state is ConnectionState.LOGOUT
+
+
+def _feed_and_answer(conn: ServerConnection, data: bytes, step: int, answer: bool) -> None:
     for i in range(0, len(data) + 1, step):
         conn.receive_data(data[i : i + step] if i < len(data) else b"")
         while (event := conn.next_event()) is not NEED_DATA:
@@ -238,4 +253,46 @@ def test_arbitrary_client_bytes_give_only_events(
         else:
             continue
         break
-    assert conn.next_event() is NEED_DATA or conn.state is ConnectionState.LOGOUT
+
+
+def test_a_big_append_literal_streams_in_bounded_memory() -> None:
+    conn = logged_in()
+    size = 20 * 1024 * 1024
+    [started] = events(conn, b"a2 APPEND INBOX (\\Seen) {%d}\r\n" % size)
+    # The session learns at once which command the octets belong to (prefix) and can open
+    # the store's appender before any octet arrives.
+    assert isinstance(started, LiteralStreamed)
+    assert started.prefix.startswith(b"a2 APPEND INBOX")
+    assert conn.data_to_send() == b"+ Ready for literal data\r\n"
+    chunk = b"x" * 65536
+    received = 0
+    streamed = 1
+    tracemalloc.start()
+    try:
+        for _ in range(size // len(chunk)):
+            for event in events(conn, chunk):
+                assert isinstance(event, (LiteralStreamed, LiteralChunk))
+                if isinstance(event, LiteralChunk):
+                    received += len(event.data)
+                else:
+                    streamed += 1
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    [append] = events(conn, b"\r\n")
+    assert isinstance(append, AppendCommand)
+    assert streamed == 1
+    assert received == size
+    assert isinstance(append.messages[0].data, StreamedLiteral)
+    assert append.messages[0].data.length == size
+    assert append.messages[0].flags == (Flag.SEEN,)
+    assert peak < 2 * 1024 * 1024  # never the 20 MB
+
+
+def test_a_small_append_literal_is_held_whole() -> None:
+    conn = ServerConnection(stream_threshold=100)
+    conn.state = ConnectionState.AUTHENTICATED
+    events(conn, b"a1 APPEND INBOX {5}\r\n")
+    [append] = events(conn, b"hello\r\n")
+    assert isinstance(append, AppendCommand)
+    assert append.messages[0].data == b"hello"

@@ -52,8 +52,10 @@ quoted strings may hold UTF-8 and mailbox names are UTF-8 instead of modified UT
 RFC 9051 §4.3) takes them up to ``limits.max_nonsync_literal`` octets (4096), ``LITERAL_PLUS``
 of any size up to ``limits.max_literal_size``.
 
-Literals are held in memory (up to ``max_literal_size``, within ``max_message_size``), never
-streamed: a command is only parsed once it is complete.
+Literals are held in memory (up to ``max_literal_size``, within ``max_message_size``), unless
+a synchronizing one is accepted with ``accept_literal(stream=True)``: its octets then come as
+:class:`~pymailproto.imap.LiteralStreamed` / :class:`~pymailproto.imap.LiteralChunk` events,
+and the command that follows holds a :class:`~pymailproto.imap.StreamedLiteral` placeholder.
 """
 
 from __future__ import annotations
@@ -83,11 +85,15 @@ from pymailproto.imap._framing_events import (
     NEED_DATA,
     EndOfInput,
     LiteralAnnounced,
+    LiteralChunk,
+    LiteralSpan,
+    LiteralStreamed,
     Message,
     MessageRejected,
     Rejection,
 )
 from pymailproto.imap._lexer import Reader
+from pymailproto.imap._responses_message import StreamedLiteral
 from pymailproto.imap._values import NONSYNC_LITERAL_MAX, LiteralSupport
 
 __all__ = ["CommandError", "CommandParser", "ParserEvent"]
@@ -134,7 +140,35 @@ class CommandError:
 
 
 #: What iterating over a :class:`CommandParser` yields.
-ParserEvent: TypeAlias = Command | ContinuationLine | LiteralAnnounced | CommandError
+class _StreamedLiteralReader(Reader):
+    """A reader for a command whose literal went out as chunks: a placeholder stands for it
+    (see :class:`~pymailproto.imap.StreamedLiteral`)."""
+
+    __slots__ = ("streamed",)
+
+    def __init__(
+        self,
+        buf: bytes,
+        *,
+        utf8: bool,
+        nonsync: bool,
+        max_depth: int,
+        streamed: dict[int, LiteralSpan],
+    ) -> None:
+        Reader.__init__(self, buf, utf8=utf8, nonsync=nonsync, max_depth=max_depth)
+        self.streamed = streamed
+
+    def _take(self, start: int, n: int) -> bytes:
+        span = self.streamed.get(start)
+        if span is None:
+            return Reader._take(self, start, n)
+        self.pos = start  # the octets are not in the buffer: the text goes on right here
+        return StreamedLiteral(span)
+
+
+ParserEvent: TypeAlias = (
+    Command | ContinuationLine | LiteralAnnounced | LiteralStreamed | LiteralChunk | CommandError
+)
 #: A command whose continuation lines the parser can be told to expect.
 Continued: TypeAlias = IdleCommand | AuthenticateCommand
 
@@ -218,9 +252,15 @@ class CommandParser:
         """The announced literal awaiting :meth:`accept_literal` or :meth:`refuse_literal`."""
         return self._framer.pending
 
-    def accept_literal(self) -> None:
-        """Take the announced literal; then send the client a continuation request."""
-        self._framer.accept_literal(stream=False)
+    def accept_literal(self, *, stream: bool = False) -> None:
+        """Take the announced literal; then send the client a continuation request.
+
+        With ``stream`` its octets are handed out as they arrive (:class:`~pymailproto.imap.
+        LiteralStreamed`, then :class:`~pymailproto.imap.LiteralChunk` events) instead of
+        being held, and the command, when complete, has a
+        :class:`~pymailproto.imap.StreamedLiteral` placeholder in its place -- for an APPEND
+        of any size in bounded memory (the server writes the chunks to the store)."""
+        self._framer.accept_literal(stream=stream)
 
     def refuse_literal(self) -> None:
         """Refuse the announced literal; then answer its tag with NO or BAD. The client
@@ -275,8 +315,8 @@ class CommandParser:
                 self._closed = True
                 self._incomplete = event.incomplete
                 return NEED_DATA
-            # LiteralStreamed / LiteralChunk: the framer never streams (no threshold).
-            raise AssertionError(f"unexpected framing event {event!r}")  # pragma: no cover
+            assert isinstance(event, (LiteralStreamed, LiteralChunk))  # accepted with stream
+            return event
         return NEED_DATA
 
     def _reader(self, data: bytes) -> Reader:
@@ -289,7 +329,18 @@ class CommandParser:
 
     def _parse(self, message: Message) -> ParserEvent:
         expected, self._expect = self._expect, None
-        reader = self._reader(message.data)
+        streamed = {span.offset: span for span in message.literals if span.streamed}
+        reader = (
+            _StreamedLiteralReader(
+                message.data,
+                utf8=self.utf8,
+                nonsync=self._nonsync,
+                max_depth=self.limits.max_nesting_depth,
+                streamed=streamed,
+            )
+            if streamed
+            else self._reader(message.data)
+        )
         try:
             if expected is None:
                 return read_command(reader)

@@ -14,7 +14,9 @@ What the connection does for its caller (the session that answers the commands):
 * **framing and grammar** -- a :class:`~._command_parser.CommandParser` under the limits;
 * **literals** -- a synchronizing literal's announcement is answered with ``+`` when the
   command so far is valid in the current state, and refused with a tagged BAD otherwise, so a
-  client cannot make the server read a message it will refuse (RFC 9051 §4.3, RFC 7888);
+  client cannot make the server read a message it will refuse (RFC 9051 §4.3, RFC 7888); a
+  big APPEND literal is handed out in chunks as it arrives (``stream_threshold``), so a
+  100 MB message never sits in the connection's memory;
 * **state** -- NOT_AUTHENTICATED / AUTHENTICATED / SELECTED / LOGOUT from the one table of
   :mod:`._states`, advanced when the session *sends* a command's tagged OK (or, for SELECT and
   EXAMINE, a NO); a command sent in the wrong state comes out as a :class:`CommandError` --
@@ -38,11 +40,16 @@ from pymailproto._limits import IMAPLimits
 from pymailproto.errors import LocalProtocolError
 from pymailproto.imap._command_base import Command
 from pymailproto.imap._command_parser import CommandError, CommandParser
-from pymailproto.imap._commands_auth import CompressCommand, IdleCommand
+from pymailproto.imap._commands_auth import AppendCommand, CompressCommand, IdleCommand
 from pymailproto.imap._commands_nonauth import AuthenticateCommand, StartTlsCommand
 from pymailproto.imap._commands_special import ContinuationLine
 from pymailproto.imap._compress import Deflater, Inflater
-from pymailproto.imap._framing_events import NEED_DATA, LiteralAnnounced
+from pymailproto.imap._framing_events import (
+    NEED_DATA,
+    LiteralAnnounced,
+    LiteralChunk,
+    LiteralStreamed,
+)
 from pymailproto.imap._response_base import (
     Bye,
     Condition,
@@ -57,6 +64,9 @@ from pymailproto.imap._values import LiteralSupport, WireOptions
 
 __all__ = ["ClientClosed", "ServerConnection", "ServerEvent"]
 
+#: APPEND literals from this size on are streamed (see ``stream_threshold``).
+DEFAULT_STREAM_THRESHOLD = 256 * 1024
+
 #: "tag SP [UID SP] name": the command a literal announcement belongs to.
 _NAME = re.compile(rb"[^ ]+ (?:(?i:UID) )?([A-Za-z]+)")
 _BY_NAME = {cls.NAME: cls for cls in ALLOWED}
@@ -70,7 +80,9 @@ class ClientClosed:
 
 
 #: What :meth:`ServerConnection.next_event` returns (besides ``NEED_DATA``).
-ServerEvent = Command | CommandError | ContinuationLine | ClientClosed
+ServerEvent = (
+    Command | CommandError | ContinuationLine | LiteralStreamed | LiteralChunk | ClientClosed
+)
 
 
 class ServerConnection:
@@ -87,8 +99,13 @@ class ServerConnection:
         *,
         literals: LiteralSupport = LiteralSupport.SYNC_ONLY,
         state: ConnectionState = ConnectionState.NOT_AUTHENTICATED,
+        stream_threshold: int | None = DEFAULT_STREAM_THRESHOLD,
     ) -> None:
         self.limits = limits or IMAPLimits()
+        #: An APPEND literal of at least this many octets comes as LiteralStreamed and
+        #: LiteralChunk events, for the session to write to the store as they arrive
+        #: (None: held whole, up to ``limits.max_literal_size``).
+        self.stream_threshold = stream_threshold
         self._parser = CommandParser(self.limits, literals=literals)
         #: Where the conversation stands.
         self.state = state
@@ -156,6 +173,8 @@ class ServerConnection:
             if isinstance(event, ContinuationLine):
                 self._continuing = None
                 return event
+            if isinstance(event, (LiteralStreamed, LiteralChunk)):
+                return event
             assert isinstance(event, CommandError)
             return event
 
@@ -168,7 +187,9 @@ class ServerConnection:
             self._parser.refuse_literal()
             why = f"{kind.NAME} is not valid in the {self.state.value} state"
             return CommandError(event.tag, why)
-        self._parser.accept_literal()
+        threshold = self.stream_threshold
+        stream = kind is AppendCommand and threshold is not None and event.length >= threshold
+        self._parser.accept_literal(stream=stream)
         self._emit(ContinuationRequest("Ready for literal data"))
         return None
 
