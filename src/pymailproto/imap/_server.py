@@ -258,6 +258,8 @@ class ServerConnection:
         tag = response.tag
         assert tag is not None
         if tag not in self._commands:
+            if response.condition is Condition.BAD:
+                return  # the answer to a CommandError: a command that never got in
             raise LocalProtocolError(f"a tagged response for no command in progress: {tag!r}")
         command = self._commands.pop(tag)
         if self._barrier is command and not (
