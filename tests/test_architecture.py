@@ -28,6 +28,7 @@ LAYERS = {
         "threaded",
         "_client_front",
         "_imap_client_front",
+        "_imap_server_front",
         "_dual",
         "_threaded_imap",
         "_server_front",

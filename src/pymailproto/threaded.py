@@ -14,17 +14,19 @@ import threading
 
 from pymailproto._relay import RelayTarget
 from pymailproto._threaded_imap import IMAPClient
+from pymailproto.sync._imap_server import IMAPServer as _BlockingIMAPServer
 from pymailproto.sync._relay import RelayHandler
+from pymailproto.sync._server import BlockingServer
 from pymailproto.sync._server import SMTPServer as _BlockingSMTPServer
 
-__all__ = ["IMAPClient", "RelayHandler", "RelayTarget", "SMTPServer"]
+__all__ = ["IMAPClient", "IMAPServer", "RelayHandler", "RelayTarget", "SMTPServer"]
 
 
-class SMTPServer(_BlockingSMTPServer):
-    """An SMTP/LMTP server in a background thread, a thread per client connection.
+class _Threaded(BlockingServer):
+    """A blocking server run in the background, a thread per client connection.
 
-    ``stop(timeout)`` stops accepting, lets transactions in flight finish for up to
-    ``timeout`` seconds, then closes the remaining connections.
+    ``stop(timeout)`` stops accepting, lets the connections in progress finish for up to
+    ``timeout`` seconds, then closes the remaining ones.
     """
 
     def start(self) -> None:
@@ -33,9 +35,9 @@ class SMTPServer(_BlockingSMTPServer):
         self._threads: set[threading.Thread] = set()
         self._fds: set[int] = set()
         self._lock = threading.Lock()
-        self._slots = threading.BoundedSemaphore(self.options.max_connections)
+        self._slots = threading.BoundedSemaphore(self.max_connections)
         self._acceptor = threading.Thread(
-            target=self.serve_forever, name=f"smtp-accept-{self.port}", daemon=True
+            target=self.serve_forever, name=f"accept-{self.port}", daemon=True
         )
         self._acceptor.start()
 
@@ -47,8 +49,8 @@ class SMTPServer(_BlockingSMTPServer):
                 continue
             sock, peer = accepted
             if not self._slots.acquire(blocking=False):
-                # Over the connection limit: RFC 5321 §3.8 lets a server refuse with 421.
-                sock.sendall(b"421 4.3.2 Too many connections, try again later\r\n")
+                with contextlib.suppress(OSError):
+                    self._refuse(sock)  # over the connection limit
                 sock.close()
                 continue
             thread = threading.Thread(target=self._run, args=(sock, peer), daemon=True)
@@ -90,3 +92,17 @@ class SMTPServer(_BlockingSMTPServer):
                 self._threads.discard(threading.current_thread())
                 self._fds.discard(fd)
             self._slots.release()
+
+
+class SMTPServer(_Threaded, _BlockingSMTPServer):
+    """An SMTP/LMTP server in a background thread, a thread per client connection.
+
+    ``stop(timeout)`` stops accepting, lets transactions in flight finish for up to
+    ``timeout`` seconds, then closes the remaining connections.
+    """
+
+
+class IMAPServer(_Threaded, _BlockingIMAPServer):
+    """An IMAP server in a background thread, a thread per client connection; the same
+    arguments as every IMAP server transport (see
+    :class:`~pymailproto._imap_server_front.IMAPServerBase`)."""

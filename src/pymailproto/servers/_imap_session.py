@@ -90,7 +90,7 @@ class IMAPSessionOptions:
     #: Extensions advertised besides the base protocol (the session implements each).
     extensions: tuple[str, ...] = field(
         default=(
-            "LITERAL+",
+            "LITERAL-",
             "SASL-IR",
             "ID",
             "ENABLE",

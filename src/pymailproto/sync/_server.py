@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import socket
 import ssl
 import threading
 from types import TracebackType
+from typing import TypeVar
 
 from pymailproto._io import IO
 from pymailproto._server_front import ServerOptions, SMTPServerBase, hook, timeout_reply
@@ -14,7 +16,9 @@ from pymailproto.errors import LocalProtocolError
 from pymailproto.servers import HookCall, SMTPSession
 from pymailproto.smtp import State
 
-__all__ = ["SMTPServer", "serve_connection"]
+__all__ = ["BlockingServer", "SMTPServer", "serve_connection"]
+
+_S = TypeVar("_S", bound="BlockingServer")
 
 _READ_SIZE = 65536
 _HANDSHAKE_TIMEOUT = 60.0  # implicit TLS: a client that never completes the handshake
@@ -59,17 +63,26 @@ def serve_connection(sock: socket.socket, session: SMTPSession, options: ServerO
             sock.close()
 
 
-class SMTPServer(SMTPServerBase):
-    """A blocking SMTP/LMTP server that serves one connection at a time.
+class BlockingServer(abc.ABC):
+    """What every blocking server does whatever its protocol: bind, accept one connection
+    after the other, stop. Subclasses serve a connection in :meth:`_serve`.
 
     ``start()`` binds (``port=0`` picks a free port, readable as ``.port``), then
-    ``serve_forever()`` blocks; ``stop()`` from another thread ends it. For a server that
-    runs in the background and serves many clients at once, use
-    :class:`pymailproto.threaded.SMTPServer` (same arguments).
+    ``serve_forever()`` blocks; ``stop()`` from another thread ends it.
     """
 
     _listener: socket.socket | None = None
     _stopping = threading.Event()  # replaced per instance in start()
+
+    @property
+    @abc.abstractmethod
+    def _address(self) -> tuple[str, int]:
+        """Where to listen."""
+
+    @property
+    def max_connections(self) -> int:
+        """How many connections a threaded variant serves at once."""
+        return 100
 
     @property
     def port(self) -> int:
@@ -84,7 +97,7 @@ class SMTPServer(SMTPServerBase):
         if self._listener is not None:
             raise LocalProtocolError("already started")
         self._stopping = threading.Event()
-        self._listener = socket.create_server((self.options.host, self.options.port))
+        self._listener = socket.create_server(self._address)
         self._listener.settimeout(0.2)  # lets stop() be noticed promptly
 
     def serve_forever(self) -> None:
@@ -103,7 +116,7 @@ class SMTPServer(SMTPServerBase):
             self._listener.close()
             self._listener = None
 
-    def __enter__(self) -> SMTPServer:
+    def __enter__(self: _S) -> _S:
         self.start()
         return self
 
@@ -123,11 +136,42 @@ class SMTPServer(SMTPServerBase):
             sock, address = listener.accept()
         except (TimeoutError, OSError):
             return None
+        # Answers are batched per read; Nagle would only add delay (asyncio sets this too).
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return sock, f"{address[0]}:{address[1]}"
 
+    @abc.abstractmethod
     def _serve(self, sock: socket.socket, peer: str) -> None:
-        # Replies are batched per read; Nagle would only add delay (asyncio sets this too).
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        """Serve one accepted connection to its end, and close it."""
+
+    @abc.abstractmethod
+    def _refuse(self, sock: socket.socket) -> None:
+        """Tell a client over the connection limit to come back later (threaded servers)."""
+
+
+class SMTPServer(SMTPServerBase, BlockingServer):
+    """A blocking SMTP/LMTP server that serves one connection at a time.
+
+    ``start()`` binds (``port=0`` picks a free port, readable as ``.port``), then
+    ``serve_forever()`` blocks; ``stop()`` from another thread ends it. For a server that
+    runs in the background and serves many clients at once, use
+    :class:`pymailproto.threaded.SMTPServer` (same arguments).
+    """
+
+    @property
+    def _address(self) -> tuple[str, int]:
+        return (self.options.host, self.options.port)
+
+    @property
+    def max_connections(self) -> int:
+        """How many connections the threaded variant serves at once."""
+        return self.options.max_connections
+
+    def _refuse(self, sock: socket.socket) -> None:
+        # RFC 5321 §3.8: a server may refuse a connection with 421.
+        sock.sendall(b"421 4.3.2 Too many connections, try again later\r\n")
+
+    def _serve(self, sock: socket.socket, peer: str) -> None:
         try:
             if self.options.ssl_context is not None:
                 sock.settimeout(_HANDSHAKE_TIMEOUT)

@@ -1,0 +1,138 @@
+"""The IMAP server front shared by every transport: one constructor, the per-connection
+options it resolves, and the blocking connection loop the sync and threaded servers share.
+
+The constructor takes the arguments DESIGN.md gives every server (``host``, ``port`` with 0 for
+an ephemeral port, ``store``, ``authenticator``, ``ssl_context`` for implicit TLS,
+``starttls_context``, ``limits``, ``trace``); the session itself is
+:class:`pymailproto.servers._imap_session.IMAPSession`, written once for all transports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import ssl
+from dataclasses import dataclass
+
+from pymailproto._client_front import Trace
+from pymailproto._io import IO, Poll
+from pymailproto._limits import IMAPLimits
+from pymailproto.imap import LiteralSupport, ServerConnection
+from pymailproto.mailstore import Mailstore, MemoryMailstore
+from pymailproto.sasl import Authenticator
+from pymailproto.servers._imap_session import IMAPSession, IMAPSessionOptions
+
+__all__ = ["IMAPServerBase", "IMAPServerOptions", "serve_imap_connection"]
+
+_READ_SIZE = 65536
+#: RFC 9051 §5.4: "a server MUST NOT log out an authenticated client after less than 30
+#: minutes of inactivity"; the same for a client that has not logged in is generous enough.
+IDLE_TIMEOUT = 30 * 60.0
+HANDSHAKE_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class IMAPServerOptions:
+    """The constructor arguments every IMAP server transport takes, resolved."""
+
+    host: str
+    port: int
+    store: Mailstore
+    authenticator: Authenticator | None
+    ssl_context: ssl.SSLContext | None
+    starttls_context: ssl.SSLContext | None
+    limits: IMAPLimits
+    session: IMAPSessionOptions
+    idle_timeout: float
+    trace: Trace | None
+
+    def new_session(self, peer: str) -> IMAPSession:
+        """A fresh sans-IO session for one accepted connection."""
+        # LITERAL- (RFC 7888 §5): small literals without a round trip, big ones synchronizing
+        # -- so an APPEND of any size is announced and streamed into the store.
+        conn = ServerConnection(self.limits, literals=LiteralSupport.LITERAL_MINUS)
+        conn.tls_active = self.ssl_context is not None
+        return IMAPSession(conn, self.store, self.authenticator, self.session, peer=peer)
+
+
+class IMAPServerBase:
+    """The constructor every IMAP server transport shares (sync, threaded, asyncio).
+
+    ``store`` holds the mail (default: a new :class:`~pymailproto.mailstore.MemoryMailstore`);
+    ``authenticator`` checks logins (without one, nobody can log in); ``ssl_context`` makes the
+    port implicit-TLS (RFC 8314), ``starttls_context`` offers STARTTLS; without TLS, logins
+    are refused (LOGINDISABLED) unless ``allow_plaintext_auth``; ``limits`` bound what a
+    client can make the server hold.
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        store: Mailstore | None = None,
+        authenticator: Authenticator | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        starttls_context: ssl.SSLContext | None = None,
+        limits: IMAPLimits | None = None,
+        allow_plaintext_auth: bool = False,
+        hostname: str | None = None,
+        idle_timeout: float = IDLE_TIMEOUT,
+        trace: Trace | None = None,
+    ) -> None:
+        session = IMAPSessionOptions(
+            starttls=starttls_context is not None,
+            allow_plaintext_auth=allow_plaintext_auth,
+            hostname=hostname or "localhost",
+        )
+        self.options = IMAPServerOptions(
+            host=host,
+            port=port,
+            store=store if store is not None else MemoryMailstore(),
+            authenticator=authenticator,
+            ssl_context=ssl_context,
+            starttls_context=starttls_context,
+            limits=limits or IMAPLimits(),
+            session=session,
+            idle_timeout=idle_timeout,
+            trace=trace,
+        )
+        #: The mail this server serves.
+        self.store = self.options.store
+
+
+def serve_imap_connection(
+    sock: socket.socket, session: IMAPSession, options: IMAPServerOptions
+) -> None:
+    """Run one session over a connected blocking socket until it ends; always closes it."""
+    conn = session.conn
+    steps = session.run()
+    try:
+        step = next(steps)
+        while True:
+            out = conn.data_to_send()
+            if out:
+                sock.sendall(out)
+            if step is IO.RECEIVE:
+                sock.settimeout(options.idle_timeout)
+                conn.receive_data(sock.recv(_READ_SIZE))
+            elif type(step) is Poll:
+                sock.settimeout(step.seconds)
+                try:
+                    conn.receive_data(sock.recv(_READ_SIZE))
+                except TimeoutError:
+                    step.timed_out = True
+            elif step is IO.START_TLS:
+                assert options.starttls_context is not None
+                sock.settimeout(HANDSHAKE_TIMEOUT)
+                sock = options.starttls_context.wrap_socket(sock, server_side=True)
+            step = steps.send(None)
+    except StopIteration:
+        with contextlib.suppress(OSError):
+            sock.sendall(conn.data_to_send())
+    except (OSError, ssl.SSLError):
+        pass  # the client went away, timed out, or the TLS handshake failed
+    finally:
+        steps.close()
+        with contextlib.suppress(OSError):
+            sock.close()
