@@ -50,8 +50,8 @@ def tls() -> TLS:
 def run_server(kind: str, **kwargs: Any) -> Iterator[Any]:
     """Start a server of ``kind`` in the background; yield it; stop it."""
     if kind == "threaded":
-        with threaded_transport.SMTPServer(**kwargs) as server:
-            yield server
+        with threaded_transport.SMTPServer(**kwargs) as background:
+            yield background
     elif kind == "sync":
         server = sync_transport.SMTPServer(**kwargs)
         server.start()
