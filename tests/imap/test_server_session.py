@@ -203,10 +203,28 @@ def test_status_and_quota(h: Harness) -> None:
     assert '* QUOTAROOT INBOX ""' in out
 
 
-def test_fetch_is_refused_visibly_until_it_is_implemented(h: Harness) -> None:
+def test_search_is_refused_visibly_until_it_is_implemented(h: Harness) -> None:
     h.login()
     h.say("a1 SELECT INBOX\r\n")
-    assert h.say("a2 FETCH 1:* FLAGS\r\n").startswith("a2 NO [CANNOT]")
+    assert h.say("a2 SEARCH ALL\r\n").startswith("a2 NO [CANNOT]")
+
+
+def test_fetch_sets_seen_and_streams_sections(h: Harness) -> None:
+    h.login()
+    h.store.deliver("alice", "INBOX", b"Subject: hi\r\nFrom: a@b.c\r\n\r\nhello\r\n")
+    h.say("a1 SELECT INBOX\r\n")
+    out = h.say("a2 FETCH 1 (FLAGS BODY[TEXT])\r\n")
+    # RFC 9051 §6.4.5: BODY[...] sets \Seen; the FLAGS item reports the new flags.
+    assert out == (
+        "* 1 FETCH (FLAGS (\\Seen \\Recent) BODY[TEXT] {7}\r\nhello\r\n)\r\n"
+        "a2 OK FETCH completed\r\n"
+    )
+    out = h.say("a3 UID FETCH 1 (ENVELOPE)\r\n")
+    assert lines(out)[0] == (
+        '* 1 FETCH (UID 1 ENVELOPE (NIL "hi" ((NIL NIL "a" "b.c")) ((NIL NIL "a" "b.c")) '
+        '((NIL NIL "a" "b.c")) NIL NIL NIL NIL NIL))'
+    )
+    assert lines(out)[-1] == "a3 OK UID FETCH completed"
 
 
 def test_logout(h: Harness) -> None:

@@ -148,3 +148,29 @@ def test_plaintext_login_is_refused_without_tls_by_default() -> None:
                 client.login("alice", "secret")
         finally:
             client.shutdown()
+
+
+def test_fetch_with_our_client(server_kind: str, client_kind: str) -> None:
+    store = MemoryMailstore()
+    message = (
+        b"From: Bob <bob@example.test>\r\nSubject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\n"
+        b"MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n"
+        b"--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+        b"--b\r\nContent-Type: text/html\r\n\r\n<p>hello</p>\r\n--b--\r\n"
+    )
+    store.deliver("alice", "INBOX", message)
+    with (
+        running(server_kind, store) as server,
+        open_client(
+            client_kind, "127.0.0.1", server.port, tls=TLSMode.PLAINTEXT, allow_plaintext_auth=True
+        ) as client,
+    ):
+        client.login("alice", "secret")
+        client.select("INBOX")
+        data = client.fetch("1:*", ["FLAGS", "ENVELOPE", "BODYSTRUCTURE", "BODY.PEEK[]"], uid=True)
+        item = data[1]
+        assert item.envelope.decoded_subject() == "Grüße"
+        assert item.section("") == message
+        assert item["BODYSTRUCTURE"].subtype.lower() == b"alternative"
+        assert Flag.SEEN not in item["FLAGS"]  # PEEK
+        assert b"".join(client.iter_body(1, "2", uid=True)) == b"<p>hello</p>"

@@ -6,9 +6,8 @@ UNSUBSCRIBE, STATUS, SELECT, EXAMINE, APPEND, NAMESPACE, GETQUOTA(ROOT). Selecte
 and the typed command and answers through the session; store errors become NO with their
 response code (the session catches :class:`~pymailproto.mailstore.MailstoreError`).
 
-FETCH and SEARCH are not here yet: they need the MIME structure of each message
-(:mod:`pymailproto.mime`) and the search evaluator (issue 6, in progress); the session answers
-them with NO until they land.
+FETCH is built by :mod:`._imap_fetch` (from :mod:`pymailproto.mime`). SEARCH, SORT and
+THREAD are not here yet (issue 6, in progress): the session answers them with NO [CANNOT].
 """
 
 from __future__ import annotations
@@ -36,6 +35,7 @@ from pymailproto.imap import (
     ExamineCommand,
     ExistsResponse,
     ExpungeCommand,
+    FetchCommand,
     Flag,
     FlagsResponse,
     GetQuotaCommand,
@@ -85,6 +85,7 @@ from pymailproto.mailstore import (
     MailstoreError,
     NoSuchMailbox,
 )
+from pymailproto.servers._imap_fetch import FetchError, fetch
 from pymailproto.servers._imap_view import SelectedView
 
 if TYPE_CHECKING:
@@ -438,6 +439,37 @@ def _expunge(session: IMAPSession, command: Command) -> None:
     session.ok(command.tag, f"{'UID ' if command.uid else ''}EXPUNGE completed")
 
 
+def _fetch(session: IMAPSession, command: Command) -> Steps:
+    assert isinstance(command, FetchCommand)
+    view = _view(session)
+    try:
+        run = fetch(
+            view,
+            command,
+            condstore="CONDSTORE" in session.enabled,
+            qresync="QRESYNC" in session.enabled,
+            cache=session.structure_cache,
+            cache_scope=session.user,
+        )
+        for count, response in enumerate(run, 1):
+            session.conn.send(response)
+            if count % _FETCH_BATCH == 0:
+                yield IO.FLUSH  # a big FETCH goes out as it is built, in bounded memory
+    except FetchError as exc:
+        session.conn.send(StatusResponse(exc.condition, str(exc), exc.code, tag=command.tag))
+        return
+    if run.plan.modseq or command.changed_since is not None:
+        session.enabled.add("CONDSTORE")  # RFC 7162 §3.1: a MODSEQ fetch enables CONDSTORE
+    # RFC 9051 §7.1 / RFC 5530: messages another session expunged meanwhile were skipped.
+    code = Code.EXPUNGEISSUED if run.expunged else None
+    prefix = "UID " if command.uid else ""
+    session.ok(command.tag, f"{prefix}FETCH completed", code, expunges=False)
+
+
+#: FETCH responses written between flushes.
+_FETCH_BATCH = 64
+
+
 _MODES: dict[StoreMode, FlagMode] = {
     StoreMode.ADD: "add",
     StoreMode.REMOVE: "remove",
@@ -527,6 +559,7 @@ _MAILBOX_HANDLERS: dict[type[Command], _Handler] = {
     AppendCommand: _append,
     ExpungeCommand: _expunge,
     StoreCommand: _store,
+    FetchCommand: _fetch,
     CopyCommand: _copy,
     MoveCommand: _copy,
 }

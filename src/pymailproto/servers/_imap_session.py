@@ -60,6 +60,7 @@ from pymailproto.imap import (
 )
 from pymailproto.imap._codes import ResponseCode
 from pymailproto.mailstore import Mailstore, MailstoreError
+from pymailproto.mime import StructureCache
 from pymailproto.sasl import Authenticator, Challenge, Success, server_mechanism, server_mechanisms
 from pymailproto.servers._imap_mailboxes import handler_for, namespace_response, streamed_append
 from pymailproto.servers._imap_view import SelectedView
@@ -134,6 +135,8 @@ class IMAPSession:
         self.view: SelectedView | None = None
         #: What the client ENABLEd (upper case).
         self.enabled: set[str] = set()
+        #: Parsed MIME structures of recently fetched messages (FETCH BODYSTRUCTURE, sections).
+        self.structure_cache = StructureCache(256)
         self._failed_logins = 0
         self._unauthenticated_commands = 0
 
@@ -221,7 +224,7 @@ class IMAPSession:
                 return
         handler = _HANDLERS.get(type(command)) or handler_for(command)
         if handler is None:
-            # FETCH, SEARCH, SORT, THREAD, METADATA...: not implemented by this server yet.
+            # SEARCH, SORT, THREAD, METADATA...: not implemented by this server yet.
             self.no(command.tag, f"{command.NAME or 'this command'} is not supported", Code.CANNOT)
             return
         try:
