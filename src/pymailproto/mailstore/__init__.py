@@ -32,6 +32,8 @@ The pieces, one module each:
 * :mod:`~pymailproto.mailstore.base` -- the interface (:class:`Mailstore`, :class:`Account`,
   :class:`Mailbox`, :class:`Appender`) and the rules every store follows; start reading here.
 * :mod:`~pymailproto.mailstore.memory` -- :class:`MemoryMailstore`, thread-safe, in memory.
+* :mod:`~pymailproto.mailstore.maildir` -- :class:`MaildirMailstore`, Maildir++ directories
+  shared with Dovecot and mutt, durable (tmp/, fsync, rename).
 * :mod:`~pymailproto.mailstore.errors` -- one exception per failure, each naming the IMAP
   response code a server answers with.
 * ``_types`` (values: :class:`MessageInfo`, snapshots, :class:`MailstoreLimits`), ``_events``
@@ -85,6 +87,7 @@ from pymailproto.mailstore.errors import (
     OverQuota,
     TooBig,
 )
+from pymailproto.mailstore.maildir import MaildirMailstore
 from pymailproto.mailstore.memory import MemoryMailstore
 
 __all__ = [
@@ -116,6 +119,7 @@ __all__ = [
     "MailboxRenamed",
     "MailboxSnapshot",
     "MailboxStatus",
+    "MaildirMailstore",
     "Mailstore",
     "MailstoreError",
     "MailstoreLimits",

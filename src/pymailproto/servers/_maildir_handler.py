@@ -3,67 +3,22 @@
 The Maildir delivery protocol (D. J. Bernstein, also what Dovecot and Postfix follow): write
 the message under a unique name in ``tmp/``, flush and fsync it, then rename it into ``new/``
 and fsync the directory, so a crash can never leave a half-written message visible or lose
-one that was acknowledged.
+one that was acknowledged. The writer is the one :class:`~pymailproto.mailstore.MaildirMailstore`
+uses (:mod:`pymailproto.mailstore._maildir_files`), so a Maildir this handler delivers into is
+a store's INBOX: ``MaildirMailstore(root)`` serves ``root/<user>/`` over IMAP.
 """
 
 from __future__ import annotations
 
 import os
-import platform
-import threading
-import time
 from datetime import datetime
 from pathlib import Path
 
+from pymailproto.mailstore._maildir_files import deliver_to_maildir, ensure_maildir
 from pymailproto.servers._smtp_handlers import Envelope, SMTPHandler
 from pymailproto.smtp import Reply, format_path
 
 __all__ = ["MaildirHandler", "deliver_to_maildir", "ensure_maildir"]
-
-_counter = 0
-_counter_lock = threading.Lock()
-
-
-def _unique_name() -> str:
-    """time.MmicrosecondsPpidQcounter.host -- unique per host (the Maildir convention)."""
-    global _counter  # noqa: PLW0603 - one process-wide sequence, guarded by a lock
-    with _counter_lock:
-        _counter += 1
-        count = _counter
-    now = time.time()
-    host = platform.node().replace("/", "\\057").replace(":", "\\072")
-    return f"{int(now)}.M{int(now % 1 * 1_000_000)}P{os.getpid()}Q{count}.{host}"
-
-
-def ensure_maildir(path: Path) -> Path:
-    """Create ``path`` with its ``tmp``, ``new`` and ``cur`` subdirectories if missing."""
-    for sub in ("tmp", "new", "cur"):
-        (path / sub).mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
-
-
-def deliver_to_maildir(maildir: Path, data: bytes) -> Path:
-    """Write ``data`` into ``maildir`` (tmp -> fsync -> new); return the delivered file."""
-    ensure_maildir(maildir)
-    name = _unique_name()
-    tmp = maildir / "tmp" / name
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    final = maildir / "new" / name
-    os.rename(tmp, final)
-    directory = os.open(maildir / "new", os.O_RDONLY)
-    try:
-        os.fsync(directory)  # make the rename itself durable
-    finally:
-        os.close(directory)
-    return final
 
 
 class MaildirHandler(SMTPHandler):
