@@ -13,6 +13,7 @@ import contextlib
 import socket
 import ssl
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from pymailproto._client_front import Trace
 from pymailproto._io import IO, Poll
@@ -84,6 +85,7 @@ class IMAPServerBase:
             starttls=starttls_context is not None,
             allow_plaintext_auth=allow_plaintext_auth,
             hostname=hostname or "localhost",
+            clock=_now,
         )
         self.options = IMAPServerOptions(
             host=host,
@@ -99,6 +101,10 @@ class IMAPServerBase:
         )
         #: The mail this server serves.
         self.store = self.options.store
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 def serve_imap_connection(

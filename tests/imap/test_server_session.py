@@ -4,6 +4,7 @@ server's exact answers out."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 
 import pytest
 
@@ -16,13 +17,18 @@ from pymailproto.servers._imap_session import IMAPSession, IMAPSessionOptions
 USERS = {"alice": "secret", "jösé": "pässwörd"}
 
 
+def _clock() -> dt.datetime:
+    return dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.timezone.utc)
+
+
 class Harness:
     """One session; :meth:`say` feeds client octets and returns what the server answered."""
 
     def __init__(self, *, store: MemoryMailstore | None = None, **options: object) -> None:
         self.store = store or MemoryMailstore()
         self.conn = ServerConnection()
-        opts = IMAPSessionOptions(**{"allow_plaintext_auth": True, **options})  # type: ignore[arg-type]
+        defaults: dict[str, object] = {"allow_plaintext_auth": True, "clock": _clock}
+        opts = IMAPSessionOptions(**{**defaults, **options})  # type: ignore[arg-type]
         self.session = IMAPSession(self.conn, self.store, StaticAuthenticator(USERS), opts)
         self.steps = self.session.run()
         self.step: IO | Poll | None = None
@@ -203,10 +209,38 @@ def test_status_and_quota(h: Harness) -> None:
     assert '* QUOTAROOT INBOX ""' in out
 
 
-def test_search_is_refused_visibly_until_it_is_implemented(h: Harness) -> None:
+def test_sort_is_refused_visibly_until_it_is_implemented(h: Harness) -> None:
     h.login()
     h.say("a1 SELECT INBOX\r\n")
-    assert h.say("a2 SEARCH ALL\r\n").startswith("a2 NO [CANNOT]")
+    assert h.say("a2 SORT (DATE) UTF-8 ALL\r\n").startswith("a2 NO [CANNOT]")
+
+
+def test_search_text_flags_dates_and_esearch(h: Harness) -> None:
+    h.login()
+    when = dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.timezone.utc)
+    h.store.deliver(
+        "alice",
+        "INBOX",
+        b"From: Bob <bob@example.test>\r\nSubject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\n"
+        b"Date: Sun, 1 Nov 2026 08:00:00 +0000\r\n\r\nthe quick brown fox\r\n",
+        internal_date=when,
+    )
+    h.store.deliver("alice", "INBOX", b"From: carol@example.test\r\nSubject: hi\r\n\r\nx\r\n")
+    h.store.deliver("alice", "INBOX", b"Subject: seen\r\n\r\nfox\r\n", flags=["\\Seen"])
+    h.say("a1 SELECT INBOX\r\n")
+    assert lines(h.say("a2 SEARCH FROM bob\r\n")) == ["* SEARCH 1", "a2 OK SEARCH completed"]
+    assert lines(h.say("a3 UID SEARCH BODY fox UNSEEN\r\n"))[0] == "* SEARCH 1"
+    # RFC 9051 §6.4.4: CHARSET and a literal for non-ASCII criteria; RFC 2047 decoded.
+    word = "Grüße".encode()
+    h.say(b"a4 SEARCH CHARSET UTF-8 SUBJECT {%d}\r\n" % len(word))
+    assert lines(h.say(word + b"\r\n"))[0] == "* SEARCH 1"
+    assert lines(h.say("a5 SEARCH SENTON 1-Nov-2026\r\n"))[0] == "* SEARCH 1"
+    assert lines(h.say("a6 SEARCH BEFORE 2-Nov-2026\r\n"))[0] == "* SEARCH 1"
+    out = h.say("a7 SEARCH RETURN (MIN MAX COUNT) NOT SEEN\r\n")
+    assert lines(out)[0] == '* ESEARCH (TAG "a7") MIN 1 MAX 2 COUNT 2'
+    h.say("a8 SEARCH RETURN (SAVE) SEEN\r\n")
+    assert lines(h.say("a9 SEARCH $\r\n"))[0] == "* SEARCH 3"
+    assert h.say("b1 SEARCH CHARSET KOI9 ALL\r\n").startswith("b1 NO [BADCHARSET")
 
 
 def test_fetch_sets_seen_and_streams_sections(h: Harness) -> None:

@@ -6,8 +6,9 @@ UNSUBSCRIBE, STATUS, SELECT, EXAMINE, APPEND, NAMESPACE, GETQUOTA(ROOT). Selecte
 and the typed command and answers through the session; store errors become NO with their
 response code (the session catches :class:`~pymailproto.mailstore.MailstoreError`).
 
-FETCH is built by :mod:`._imap_fetch` (from :mod:`pymailproto.mime`). SEARCH, SORT and
-THREAD are not here yet (issue 6, in progress): the session answers them with NO [CANNOT].
+FETCH is built by :mod:`._imap_fetch` (from :mod:`pymailproto.mime`), SEARCH by
+:mod:`._imap_searching` over :mod:`._imap_search`. SORT, THREAD and METADATA are not here yet
+(issue 6, in progress): the session answers them with NO [CANNOT].
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ from pymailproto.imap import (
     QuotaUsage,
     RecentResponse,
     RenameCommand,
+    SearchCommand,
     SelectCommand,
     SequenceSet,
     StatusAtt,
@@ -86,6 +88,7 @@ from pymailproto.mailstore import (
     NoSuchMailbox,
 )
 from pymailproto.servers._imap_fetch import FetchError, fetch
+from pymailproto.servers._imap_searching import search_command
 from pymailproto.servers._imap_view import SelectedView
 
 if TYPE_CHECKING:
@@ -287,6 +290,7 @@ def _select(session: IMAPSession, command: Command) -> None:
         mailbox, snapshot, read_only=read_only, qresync="QRESYNC" in session.enabled
     )
     session.view = view
+    session.saved_search = frozenset()  # RFC 9051 §6.4.4.1: "$" is empty after SELECT
     system = [Flag.ANSWERED, Flag.FLAGGED, Flag.DELETED, Flag.SEEN, Flag.DRAFT]
     keywords = [Flag(k) for k in snapshot.keywords]
     # RFC 9051 §6.3.2: FLAGS, EXISTS, LIST (IMAP4rev2), OK [PERMANENTFLAGS], [UIDNEXT],
@@ -560,6 +564,7 @@ _MAILBOX_HANDLERS: dict[type[Command], _Handler] = {
     ExpungeCommand: _expunge,
     StoreCommand: _store,
     FetchCommand: _fetch,
+    SearchCommand: search_command,
     CopyCommand: _copy,
     MoveCommand: _copy,
 }

@@ -19,9 +19,11 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from pymailproto._io import IO, Poll
+from pymailproto.errors import LocalProtocolError
 from pymailproto.imap import (
     NEED_DATA,
     AuthenticateCommand,
@@ -88,6 +90,9 @@ class IMAPSessionOptions:
     max_unauthenticated_commands: int = 25
     #: The name in the greeting.
     hostname: str = "localhost"
+    #: The current time, aware (SEARCH OLDER/YOUNGER): the transport's clock; sessions read
+    #: no clock of their own.
+    clock: Callable[[], datetime] | None = None
     #: Extensions advertised besides the base protocol (the session implements each).
     extensions: tuple[str, ...] = field(
         default=(
@@ -137,6 +142,8 @@ class IMAPSession:
         self.enabled: set[str] = set()
         #: Parsed MIME structures of recently fetched messages (FETCH BODYSTRUCTURE, sections).
         self.structure_cache = StructureCache(256)
+        #: The SEARCH result variable ``$`` as UIDs (RFC 9051 §6.4.4.1), empty after SELECT.
+        self.saved_search: frozenset[int] = frozenset()
         self._failed_logins = 0
         self._unauthenticated_commands = 0
 
@@ -167,6 +174,13 @@ class IMAPSession:
             return ()
         # EXTERNAL needs an identity from the transport, which this session does not have.
         return tuple(m for m in server_mechanisms(self.authenticator) if m != "EXTERNAL")
+
+    def now(self) -> datetime:
+        """The current time (OLDER/YOUNGER): the transport's clock, given in the options."""
+        clock = self.options.clock
+        if clock is None:
+            raise LocalProtocolError("this session has no clock (IMAPSessionOptions.clock)")
+        return clock()
 
     @property
     def closing(self) -> bool:
@@ -224,7 +238,7 @@ class IMAPSession:
                 return
         handler = _HANDLERS.get(type(command)) or handler_for(command)
         if handler is None:
-            # SEARCH, SORT, THREAD, METADATA...: not implemented by this server yet.
+            # SORT, THREAD, METADATA...: not implemented by this server yet.
             self.no(command.tag, f"{command.NAME or 'this command'} is not supported", Code.CANNOT)
             return
         try:
