@@ -17,7 +17,7 @@ from pymailproto import TLSMode
 from pymailproto.servers import Envelope, MaildirHandler
 from pymailproto.servers._maildir_handler import deliver_to_maildir
 from pymailproto.smtp import Address, MailFrom, RcptTo, Reply
-from pymailproto.sync import SMTPClient
+from pymailproto.sync import IMAPClient, SMTPClient
 
 MESSAGE = b"From: a@example.org\r\nTo: bob@example.net\r\nSubject: serve\r\n\r\nHello.\r\n"
 
@@ -30,6 +30,8 @@ def free_port() -> int:
 
 
 def start_serve(*args: str) -> subprocess.Popen[str]:
+    if "--imap-port" not in args:
+        args = (*args, "--imap-port", "-1")
     proc = subprocess.Popen(
         [sys.executable, "-m", "pymailproto", "serve", *args],
         stdout=subprocess.PIPE,
@@ -135,3 +137,30 @@ def test_maildir_handler_reports_local_errors(tmp_path: Path) -> None:
     reply = handler.handle_message(object(), envelope)
     assert isinstance(reply, Reply)
     assert reply.code == 451
+
+
+def test_serve_delivers_by_smtp_and_serves_by_imap(tmp_path: Path) -> None:
+    smtp_port, imap_port = free_port(), free_port()
+    proc = start_serve(
+        "--smtp-port", str(smtp_port), "--imap-port", str(imap_port),
+        "--maildir", str(tmp_path), "--user", "alice:wonderland",
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        assert f"IMAP on 127.0.0.1:{imap_port} (logins: alice)" in proc.stdout.readline()
+        with SMTPClient("127.0.0.1", smtp_port, tls=TLSMode.PLAINTEXT, timeout=10) as client:
+            client.send_message(MESSAGE, "a@example.org", ["alice@localhost"])
+        with IMAPClient(
+            "127.0.0.1", imap_port, tls=TLSMode.PLAINTEXT, allow_plaintext_auth=True, timeout=10
+        ) as imap:
+            imap.login("alice", "wonderland")
+            assert imap.select("INBOX").exists == 1
+            [item] = imap.fetch(1, ["BODY.PEEK[]"]).values()
+            body = item.section("")
+            assert body is not None
+            assert body.endswith(MESSAGE)
+    finally:
+        stop_serve(proc)
+    # On disk, in the Maildir++ layout Dovecot reads.
+    assert len(list((tmp_path / "alice" / "new").iterdir())) == 1
+    assert (tmp_path / "alice" / "dovecot-uidlist").exists()

@@ -1,8 +1,13 @@
 """``pymailproto serve``: a local mail server for development and tests.
 
 SMTP on 127.0.0.1:2525 (no authentication needed: it is a local catch-all), plus message
-submission with STARTTLS and AUTH when a certificate is given. Mail is kept in memory or
-delivered into Maildirs (``--maildir DIR``: one Maildir per recipient local part).
+submission with STARTTLS and AUTH when a certificate is given, and IMAP on 127.0.0.1:1143
+(IMAPS with the certificate) over the same store: mail sent to alice@anything is in alice's
+INBOX at once, for ``--user alice:PASSWORD`` to read. The store is kept in memory or on disk
+(``--maildir DIR``: a Dovecot-compatible Maildir++ per recipient local part).
+
+The SMTP servers run on asyncio; the IMAP server is the threaded one (the asyncio IMAP server
+is still to come), in background threads of the same process.
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ from pathlib import Path
 
 from pymailproto.aio import SMTPServer
 from pymailproto.auth import StaticAuthenticator
-from pymailproto.servers import CaptureHandler, Envelope, MaildirHandler, SMTPHandler, describe
+from pymailproto.mailstore import MaildirMailstore, Mailstore, MemoryMailstore
+from pymailproto.servers import Envelope, MailstoreHandler, SMTPHandler, describe
 from pymailproto.smtp import Reply
+from pymailproto.threaded import IMAPServer
 
 __all__ = ["ServeConfig", "parse_user", "run"]
 
@@ -34,6 +41,7 @@ class ServeConfig:
     tls_cert: Path | None = None
     tls_key: Path | None = None
     maildir: Path | None = None
+    imap_port: int | None = 1143
     users: dict[str, str] = field(default_factory=dict)
     trace: bool = False
 
@@ -76,10 +84,10 @@ async def run(
     """Serve until cancelled (Ctrl-C or SIGTERM); stop the servers cleanly."""
     if config.submission_port is not None and config.tls_cert is None:
         raise ValueError("--submission-port needs --tls-cert and --tls-key (RFC 8314 §3)")
-    inner: SMTPHandler = (
-        MaildirHandler(config.maildir) if config.maildir is not None else CaptureHandler()
+    store: Mailstore = (
+        MaildirMailstore(config.maildir) if config.maildir is not None else MemoryMailstore()
     )
-    handler = _Announcing(inner, write)
+    handler = _Announcing(MailstoreHandler(store), write)
     tls = _tls_context(config)
     users = StaticAuthenticator(config.users) if config.users else None
     trace = write if config.trace else None
@@ -106,12 +114,30 @@ async def run(
                 trace=trace,
             )
         )
+    imap = None
+    if config.imap_port is not None:
+        # IMAPS with a certificate (RFC 8314 §3); without one, LOGIN in plaintext is allowed,
+        # this being a local development server that listens where the caller says.
+        imap = IMAPServer(
+            config.host,
+            config.imap_port,
+            store=store,
+            authenticator=users,
+            ssl_context=tls,
+            allow_plaintext_auth=tls is None,
+        )
     for server in servers:
         await server.start()
-    store = f"Maildirs under {config.maildir}" if config.maildir else "memory"
-    write(f"pymailproto: SMTP on {config.host}:{servers[0].port}, delivering to {store}")
+    if imap is not None:
+        imap.start()
+    where = f"Maildirs under {config.maildir}" if config.maildir else "memory"
+    write(f"pymailproto: SMTP on {config.host}:{servers[0].port}, delivering to {where}")
     if len(servers) > 1:
         write(f"pymailproto: submission (STARTTLS + AUTH) on {config.host}:{servers[1].port}")
+    if imap is not None:
+        kind = "IMAPS" if tls is not None else "IMAP"
+        who = ", ".join(sorted(config.users)) or "nobody: add --user NAME:PASSWORD"
+        write(f"pymailproto: {kind} on {config.host}:{imap.port} (logins: {who})")
     if ready is not None:
         ready(servers)
     stop = asyncio.Event()
@@ -123,6 +149,8 @@ async def run(
     finally:
         for server in servers:
             await server.stop()
+        if imap is not None:
+            imap.stop()
         write("pymailproto: stopped")
 
 

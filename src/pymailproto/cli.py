@@ -20,7 +20,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo",
         help="run an SMTP conversation between our client and server in memory and print it",
     )
-    serve = commands.add_parser("serve", help="run a local mail server (SMTP, submission)")
+    serve = commands.add_parser(
+        "serve", help="run a local mail server (SMTP, submission, IMAP on one store)"
+    )
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
     serve.add_argument("--smtp-port", type=int, default=2525, help="SMTP port (2525)")
     serve.add_argument(
@@ -28,7 +30,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     serve.add_argument("--tls-cert", type=Path, help="certificate chain (PEM) for STARTTLS")
     serve.add_argument("--tls-key", type=Path, help="private key (PEM) for --tls-cert")
-    serve.add_argument("--maildir", type=Path, help="deliver into Maildirs under DIR")
+    serve.add_argument(
+        "--imap-port",
+        type=int,
+        default=1143,
+        help="IMAP port (1143; IMAPS with --tls-cert; 0 picks a free one; -1: no IMAP)",
+    )
+    serve.add_argument("--maildir", type=Path, help="keep mail in Maildirs under DIR")
     serve.add_argument(
         "--user", action="append", default=[], metavar="NAME:PASSWORD", help="a login (repeat)"
     )
@@ -48,6 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         tls_cert=args.tls_cert,
         tls_key=args.tls_key,
         maildir=args.maildir,
+        imap_port=None if args.imap_port < 0 else args.imap_port,
         users=users,
         trace=args.trace,
     )

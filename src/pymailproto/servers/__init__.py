@@ -12,12 +12,14 @@ from pymailproto.servers._smtp_session import HookCall, SMTPSession, describe
 
 if TYPE_CHECKING:
     from pymailproto.servers._maildir_handler import MaildirHandler
+    from pymailproto.servers._mailstore_handler import MailstoreHandler
 
 __all__ = [
     "CaptureHandler",
     "Envelope",
     "HookCall",
     "MaildirHandler",
+    "MailstoreHandler",
     "SMTPHandler",
     "SMTPSession",
     "SinkHandler",
@@ -31,4 +33,8 @@ def __getattr__(name: str) -> Any:
         from pymailproto.servers._maildir_handler import MaildirHandler  # noqa: PLC0415
 
         return MaildirHandler
+    if name == "MailstoreHandler":
+        from pymailproto.servers._mailstore_handler import MailstoreHandler  # noqa: PLC0415
+
+        return MailstoreHandler
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
