@@ -6,8 +6,7 @@ submission with STARTTLS and AUTH when a certificate is given, and IMAP on 127.0
 INBOX at once, for ``--user alice:PASSWORD`` to read. The store is kept in memory or on disk
 (``--maildir DIR``: a Dovecot-compatible Maildir++ per recipient local part).
 
-The SMTP servers run on asyncio; the IMAP server is the threaded one (the asyncio IMAP server
-is still to come), in background threads of the same process.
+Every server runs on one asyncio event loop.
 """
 
 from __future__ import annotations
@@ -21,12 +20,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pymailproto.aio import SMTPServer
+from pymailproto.aio import IMAPServer, SMTPServer
 from pymailproto.auth import StaticAuthenticator
 from pymailproto.mailstore import MaildirMailstore, Mailstore, MemoryMailstore
 from pymailproto.servers import Envelope, MailstoreHandler, SMTPHandler, describe
 from pymailproto.smtp import Reply
-from pymailproto.threaded import IMAPServer
 
 __all__ = ["ServeConfig", "parse_user", "run"]
 
@@ -129,7 +127,7 @@ async def run(
     for server in servers:
         await server.start()
     if imap is not None:
-        imap.start()
+        await imap.start()
     where = f"Maildirs under {config.maildir}" if config.maildir else "memory"
     write(f"pymailproto: SMTP on {config.host}:{servers[0].port}, delivering to {where}")
     if len(servers) > 1:
@@ -150,7 +148,7 @@ async def run(
         for server in servers:
             await server.stop()
         if imap is not None:
-            imap.stop()
+            await imap.stop()
         write("pymailproto: stopped")
 
 
