@@ -1,5 +1,5 @@
-"""The IMAP server front shared by every transport: one constructor, the per-connection
-options it resolves, and the blocking connection loop the sync and threaded servers share.
+"""The IMAP server front shared by every transport: one constructor and the per-connection
+options it resolves.
 
 The constructor takes the arguments DESIGN.md gives every server (``host``, ``port`` with 0 for
 an ephemeral port, ``store``, ``authenticator``, ``ssl_context`` for implicit TLS,
@@ -9,27 +9,22 @@ an ephemeral port, ``store``, ``authenticator``, ``ssl_context`` for implicit TL
 
 from __future__ import annotations
 
-import contextlib
-import socket
 import ssl
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from pymailproto._client_front import Trace
-from pymailproto._io import IO, Poll
 from pymailproto._limits import IMAPLimits
 from pymailproto.imap import LiteralSupport, ServerConnection
 from pymailproto.mailstore import Mailstore, MemoryMailstore
 from pymailproto.sasl import Authenticator
 from pymailproto.servers._imap_session import IMAPSession, IMAPSessionOptions
 
-__all__ = ["IMAPServerBase", "IMAPServerOptions", "serve_imap_connection"]
+__all__ = ["IMAPServerBase", "IMAPServerOptions"]
 
-_READ_SIZE = 65536
 #: RFC 9051 §5.4: "a server MUST NOT log out an authenticated client after less than 30
 #: minutes of inactivity"; the same for a client that has not logged in is generous enough.
 IDLE_TIMEOUT = 30 * 60.0
-HANDSHAKE_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
@@ -53,6 +48,7 @@ class IMAPServerOptions:
         # -- so an APPEND of any size is announced and streamed into the store.
         conn = ServerConnection(self.limits, literals=LiteralSupport.LITERAL_MINUS)
         conn.tls_active = self.ssl_context is not None
+        conn.timeout = conn.write_timeout = self.idle_timeout
         return IMAPSession(conn, self.store, self.authenticator, self.session, peer=peer)
 
 
@@ -105,40 +101,3 @@ class IMAPServerBase:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def serve_imap_connection(
-    sock: socket.socket, session: IMAPSession, options: IMAPServerOptions
-) -> None:
-    """Run one session over a connected blocking socket until it ends; always closes it."""
-    conn = session.conn
-    steps = session.run()
-    try:
-        step = next(steps)
-        while True:
-            out = conn.data_to_send()
-            if out:
-                sock.sendall(out)
-            if step is IO.RECEIVE:
-                sock.settimeout(options.idle_timeout)
-                conn.receive_data(sock.recv(_READ_SIZE))
-            elif type(step) is Poll:
-                sock.settimeout(step.seconds)
-                try:
-                    conn.receive_data(sock.recv(_READ_SIZE))
-                except TimeoutError:
-                    step.timed_out = True
-            elif step is IO.START_TLS:
-                assert options.starttls_context is not None
-                sock.settimeout(HANDSHAKE_TIMEOUT)
-                sock = options.starttls_context.wrap_socket(sock, server_side=True)
-            step = steps.send(None)
-    except StopIteration:
-        with contextlib.suppress(OSError):
-            sock.sendall(conn.data_to_send())
-    except (OSError, ssl.SSLError):
-        pass  # the client went away, timed out, or the TLS handshake failed
-    finally:
-        steps.close()
-        with contextlib.suppress(OSError):
-            sock.close()

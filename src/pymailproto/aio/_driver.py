@@ -97,9 +97,11 @@ async def drive(
     host: str,
     *,
     result: list[R],
+    server_side: bool = False,
 ) -> AsyncGenerator[T, None]:
-    """Drive ``procedure``, doing the I/O it asks for; yield its items, and append its
-    result to ``result`` (an async generator cannot return one)."""
+    """Drive ``procedure`` (a client procedure, or with ``server_side`` a server session),
+    doing the I/O it asks for; yield its items, and append its result to ``result`` (an async
+    generator cannot return one)."""
     try:
         request = next(procedure)
         while True:
@@ -111,7 +113,9 @@ async def drive(
             elif request is IO.START_TLS:
                 if ssl_context is None:
                     raise ValueError("STARTTLS needs an ssl_context")
-                await stream.start_tls(ssl_context, server_side=False, host=host)
+                await stream.start_tls(
+                    ssl_context, server_side=server_side, host=None if server_side else host
+                )
             elif type(request) is Poll:
                 try:
                     conn.receive_data(await stream.read(request.seconds))

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ssl
 from types import TracebackType
 
-from pymailproto._imap_server_front import HANDSHAKE_TIMEOUT, IMAPServerBase, IMAPServerOptions
-from pymailproto._io import IO, Poll
-from pymailproto.aio._driver import AsyncStream
+from pymailproto._imap_server_front import IMAPServerBase, IMAPServerOptions
+from pymailproto.aio._driver import AsyncStream, drive
 from pymailproto.errors import LocalProtocolError
 from pymailproto.servers._imap_session import IMAPSession
 
@@ -19,36 +17,16 @@ __all__ = ["IMAPServer", "serve_imap_stream"]
 async def serve_imap_stream(
     stream: AsyncStream, session: IMAPSession, options: IMAPServerOptions
 ) -> None:
-    """Run one session over a connected stream pair until it ends; always closes it."""
-    conn = session.conn
-    steps = session.run()
+    """Run one session over a connected stream pair until it ends; always closes it.
+    The session is driven like any client procedure (``pymailproto.aio``'s driver)."""
+    done: list[None] = []
     try:
-        step = next(steps)
-        while True:
-            out = conn.data_to_send()
-            if out:
-                await stream.write(out, options.idle_timeout)
-            if step is IO.RECEIVE:
-                conn.receive_data(await stream.read(options.idle_timeout))
-            elif type(step) is Poll:
-                try:
-                    conn.receive_data(await stream.read(step.seconds))
-                except asyncio.TimeoutError:
-                    step.timed_out = True
-            elif step is IO.START_TLS:
-                assert options.starttls_context is not None
-                await asyncio.wait_for(
-                    stream.start_tls(options.starttls_context, server_side=True, host=None),
-                    HANDSHAKE_TIMEOUT,
-                )
-            step = steps.send(None)
-    except StopIteration:
-        with contextlib.suppress(OSError, ssl.SSLError, asyncio.TimeoutError):
-            await stream.write(conn.data_to_send(), HANDSHAKE_TIMEOUT)
+        async for _ in drive(session.run(), session.conn, stream, options.starttls_context, "",
+                             result=done, server_side=True):  # fmt: skip
+            pass  # a session hands out no items
     except (OSError, ssl.SSLError, asyncio.TimeoutError):
         pass  # the client went away, timed out, or the TLS handshake failed
     finally:
-        steps.close()
         await stream.close()
 
 

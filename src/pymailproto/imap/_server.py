@@ -64,6 +64,9 @@ from pymailproto.imap._values import LiteralSupport, WireOptions
 
 __all__ = ["ClientClosed", "ServerConnection", "ServerEvent"]
 
+#: RFC 9051 §5.4: a server MUST NOT log out an authenticated client idle for less than this.
+DEFAULT_IDLE_TIMEOUT = 30 * 60.0
+
 #: APPEND literals from this size on are streamed (see ``stream_threshold``).
 DEFAULT_STREAM_THRESHOLD = 256 * 1024
 
@@ -115,6 +118,11 @@ class ServerConnection:
         self.compressed = False
         #: True under TLS (implicit, or after :meth:`start_tls`).
         self.tls_active = False
+        #: Seconds a driver waits for the client, and for a write to proceed (RFC 9051 §5.4:
+        #: at least 30 minutes before an authenticated client is logged out). Only drivers
+        #: read them.
+        self.timeout = DEFAULT_IDLE_TIMEOUT
+        self.write_timeout = DEFAULT_IDLE_TIMEOUT
         self._out = bytearray()
         self._commands: dict[str, Command] = {}  # read, not yet completed
         self._continuing: AuthenticateCommand | IdleCommand | None = None

@@ -49,8 +49,13 @@ class BlockingStream:
             raise
         return cls(sock)
 
-    def start_tls(self, ssl_context: ssl.SSLContext, host: str) -> None:
-        self.sock = ssl_context.wrap_socket(self.sock, server_hostname=host)
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, host: str | None, *, server_side: bool = False
+    ) -> None:
+        if server_side:
+            self.sock = ssl_context.wrap_socket(self.sock, server_side=True)
+        else:
+            self.sock = ssl_context.wrap_socket(self.sock, server_hostname=host)
         self._timeout = self.sock.gettimeout()
 
     def close(self) -> None:
@@ -63,8 +68,11 @@ def drive(
     stream: BlockingStream,
     ssl_context: ssl.SSLContext | None,
     host: str,
+    *,
+    server_side: bool = False,
 ) -> Generator[T, None, R]:
-    """Drive ``procedure``, doing the I/O it asks for; yield its items, return its result."""
+    """Drive ``procedure`` (a client procedure, or with ``server_side`` a server session),
+    doing the I/O it asks for; yield its items, return its result."""
     try:
         request = next(procedure)
         while True:
@@ -78,7 +86,7 @@ def drive(
             elif request is IO.START_TLS:
                 if ssl_context is None:
                     raise ValueError("STARTTLS needs an ssl_context")
-                stream.start_tls(ssl_context, host)
+                stream.start_tls(ssl_context, host, server_side=server_side)
             elif type(request) is Poll:
                 stream.settimeout(request.seconds)
                 try:

@@ -6,14 +6,28 @@ from __future__ import annotations
 import socket
 import ssl
 
-from pymailproto._imap_server_front import (
-    HANDSHAKE_TIMEOUT,
-    IMAPServerBase,
-    serve_imap_connection,
-)
-from pymailproto.sync._server import BlockingServer
+from pymailproto._imap_server_front import IMAPServerBase, IMAPServerOptions
+from pymailproto.servers._imap_session import IMAPSession
+from pymailproto.sync._driver import BlockingStream, drive
+from pymailproto.sync._server import HANDSHAKE_TIMEOUT, BlockingServer
 
-__all__ = ["IMAPServer"]
+__all__ = ["IMAPServer", "serve_imap_connection"]
+
+
+def serve_imap_connection(
+    sock: socket.socket, session: IMAPSession, options: IMAPServerOptions
+) -> None:
+    """Run one session over a connected blocking socket until it ends; always closes it.
+    The session is driven like any client procedure (``pymailproto.sync``'s driver)."""
+    stream = BlockingStream(sock)
+    try:
+        for _ in drive(session.run(), session.conn, stream, options.starttls_context, "",
+                       server_side=True):  # fmt: skip
+            pass  # a session hands out no items
+    except (OSError, ssl.SSLError):
+        pass  # the client went away, timed out, or the TLS handshake failed
+    finally:
+        stream.close()
 
 
 class IMAPServer(IMAPServerBase, BlockingServer):

@@ -21,7 +21,7 @@ __all__ = ["BlockingServer", "SMTPServer", "serve_connection"]
 _S = TypeVar("_S", bound="BlockingServer")
 
 _READ_SIZE = 65536
-_HANDSHAKE_TIMEOUT = 60.0  # implicit TLS: a client that never completes the handshake
+HANDSHAKE_TIMEOUT = 60.0  # implicit TLS: a client that never completes the handshake
 
 
 def serve_connection(sock: socket.socket, session: SMTPSession, options: ServerOptions) -> None:
@@ -174,7 +174,7 @@ class SMTPServer(SMTPServerBase, BlockingServer):
     def _serve(self, sock: socket.socket, peer: str) -> None:
         try:
             if self.options.ssl_context is not None:
-                sock.settimeout(_HANDSHAKE_TIMEOUT)
+                sock.settimeout(HANDSHAKE_TIMEOUT)
                 sock = self.options.ssl_context.wrap_socket(sock, server_side=True)
         except (OSError, ssl.SSLError):
             sock.close()
