@@ -262,7 +262,7 @@ def test_rfc9051_example_sections_byte_exact() -> None:
     ("path", "text"),
     [
         ((5,), None),  # no part 5
-        ((1, 1), None),  # a text part has no parts
+        ((1, 1, 1), None),  # a text part has no parts (1.1 is itself, see below)
         ((2,), "HEADER"),  # HEADER and TEXT only of message parts
         ((2,), "TEXT"),
         ((4,), "HEADER.FIELDS"),
@@ -275,6 +275,17 @@ def test_rfc9051_example_sections_byte_exact() -> None:
 )
 def test_sections_that_do_not_exist(path: tuple[int, ...], text: str | None) -> None:
     assert parse_message(EXAMPLE).section(path, text) is None
+
+
+def test_a_leaf_part_of_a_multipart_is_part_1_of_itself_once() -> None:
+    # Dovecot's reading (lib-imap-storage imap-msgpart.c): BODY[1.1] of a text part 1 is
+    # BODY[1]; a single-part message's BODY[1.1] does not exist.
+    structure = parse_message(EXAMPLE)
+    assert structure.section((1, 1)) == structure.section((1,))
+    assert structure.section((4, 1, 1)) == structure.section((4, 1))
+    single = parse_message(b"Subject: x\r\n\r\nbody\r\n")
+    assert single.section((1,)) is not None
+    assert single.section((1, 1)) is None
 
 
 def test_section_texts_are_case_insensitive_and_checked() -> None:

@@ -147,7 +147,8 @@ class MessageStructure:
         """
         entity = self.root
         found: Part | None = None
-        for number in path:
+        child = False  # found is a part of a multipart (not an entity's own "part 1")
+        for index, number in enumerate(path):
             if number < 1:
                 return None
             if found is not None:
@@ -155,14 +156,18 @@ class MessageStructure:
                     entity = found.message.root
                 elif found.children:
                     entity = found
+                elif child and number == 1 and index == len(path) - 1:
+                    # A leaf part of a multipart is "part 1" of itself, once, as Dovecot
+                    # reads it (BODY[2.1] is BODY[2]; lib-imap-storage imap-msgpart.c).
+                    return found
                 else:
                     return None
             if entity.children:
                 if number > len(entity.children):
                     return None
-                found = entity.children[number - 1]
+                found, child = entity.children[number - 1], True
             elif number == 1:
-                found = entity
+                found, child = entity, False
             else:
                 return None
         return found
