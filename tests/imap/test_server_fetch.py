@@ -384,7 +384,9 @@ def test_rfc9051_example_sections(section: str, expected: bytes) -> None:
     assert got.section(section) == expected
 
 
-@pytest.mark.parametrize("section", ["5", "1.2", "1.TEXT", "2.HEADER", "4.3", "4.1.1.1", "3.3.MIME"])
+@pytest.mark.parametrize(
+    "section", ["5", "1.2", "1.TEXT", "2.HEADER", "4.3", "4.1.1.1", "3.3.MIME"]
+)
 def test_sections_that_do_not_exist_are_empty(section: str) -> None:
     # As Dovecot (imap-msgpart.c): "MIME part not found. return an empty part."
     got = Mailbox(EXAMPLE).data(f"1 (BODY.PEEK[{section}] BODY.PEEK[{section}]<2.5>)")
