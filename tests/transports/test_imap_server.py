@@ -190,3 +190,41 @@ def test_fetch_with_our_client(server_kind: str, client_kind: str) -> None:
         assert item["BODYSTRUCTURE"].subtype.lower() == b"alternative"
         assert Flag.SEEN not in item["FLAGS"]  # PEEK
         assert b"".join(client.iter_body(1, "2", uid=True)) == b"<p>hello</p>"
+
+
+def test_two_sessions_see_each_others_changes(server_kind: str) -> None:
+    store = MemoryMailstore()
+    for subject in ("one", "two"):
+        store.deliver("alice", "INBOX", f"Subject: {subject}\r\n\r\nx\r\n".encode())
+    options: dict[str, Any] = {"tls": TLSMode.PLAINTEXT, "allow_plaintext_auth": True}
+    if server_kind == "sync":
+        pytest.skip("the blocking server serves one connection at a time")
+    with (
+        running(server_kind, store) as server,
+        open_client("sync", "127.0.0.1", server.port, **options) as first,
+        open_client("sync", "127.0.0.1", server.port, **options) as second,
+    ):
+        for client in (first, second):
+            client.login("alice", "secret")
+            client.select("INBOX")
+        second.store(1, "+", "\\Flagged")
+        # RFC 9051 §7: the other session hears of it at its next command.
+        pushed = first.noop()
+        flags = [r for r in pushed if type(r).__name__ == "FetchResponse"]
+        assert flags
+        assert Flag.FLAGGED in flags[0]["FLAGS"]
+        second.store(2, "+", "\\Deleted")
+        second.expunge()
+        assert any(type(r).__name__ == "ExpungeResponse" for r in first.noop())
+        assert first.connection.selected.exists == 1
+        timer = threading.Timer(0.3, lambda: second.append("INBOX", b"Subject: three\r\n\r\nx\r\n"))
+        timer.start()
+        got = []
+        with first.idle(timeout=10) as session:
+            for push in session:
+                if isinstance(push, ExistsResponse):
+                    got.append(push)
+                    break
+        timer.join()
+        assert got
+        assert got[0].count == 2
