@@ -46,7 +46,9 @@ class IMAPServerOptions:
         """A fresh sans-IO session for one accepted connection."""
         # LITERAL- (RFC 7888 §5): small literals without a round trip, big ones synchronizing
         # -- so an APPEND of any size is announced and streamed into the store.
-        conn = ServerConnection(self.limits, literals=LiteralSupport.LITERAL_MINUS)
+        conn = ServerConnection(
+            self.limits, literals=LiteralSupport.LITERAL_MINUS, trace=self.trace
+        )
         conn.tls_active = self.ssl_context is not None
         conn.timeout = conn.write_timeout = self.idle_timeout
         return IMAPSession(conn, self.store, self.authenticator, self.session, peer=peer)

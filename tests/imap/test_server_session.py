@@ -106,14 +106,16 @@ def test_login_failures_end_with_bye(h: Harness) -> None:
 def test_authenticate_plain_with_utf8_credentials(h: Harness) -> None:
     token = base64.b64encode("\0jösé\0pässwörd".encode()).decode()
     out = h.say(f"a1 AUTHENTICATE PLAIN {token}\r\n")
-    assert lines(out)[0] == "a1 OK logged in"
+    assert lines(out)[0].startswith("a1 OK [CAPABILITY IMAP4rev1 LITERAL- ")
+    assert lines(out)[0].endswith(" QUOTA] logged in")  # no STARTTLS, no AUTH= any more
     assert h.session.user == "jösé"
 
 
 def test_authenticate_with_a_challenge(h: Harness) -> None:
     assert h.say("a1 AUTHENTICATE PLAIN\r\n") == "+ \r\n"
     out = h.say(base64.b64encode(b"\0alice\0secret").decode() + "\r\n")
-    assert lines(out)[0] == "a1 OK logged in"
+    assert lines(out)[0].startswith("a1 OK [CAPABILITY IMAP4rev1 LITERAL- ")
+    assert lines(out)[0].endswith(" QUOTA] logged in")  # no STARTTLS, no AUTH= any more
 
 
 def test_commands_in_the_wrong_state(h: Harness) -> None:

@@ -228,3 +228,20 @@ def test_two_sessions_see_each_others_changes(server_kind: str) -> None:
         timer.join()
         assert got
         assert got[0].count == 2
+
+
+def test_trace_shows_the_dialogue_with_the_password_masked() -> None:
+    lines: list[str] = []
+    store = MemoryMailstore()
+    with (
+        running("threaded", store, trace=lines.append) as server,
+        open_client(
+            "sync", "127.0.0.1", server.port, tls=TLSMode.PLAINTEXT, allow_plaintext_auth=True
+        ) as client,
+    ):
+        client.login("alice", "secret")
+        client.select("INBOX")
+    text = "\n".join(lines)
+    assert "C: A1 LOGIN alice ****" in text
+    assert "secret" not in text
+    assert "S: A2 OK [READ-WRITE] SELECT completed" in text

@@ -34,10 +34,12 @@ What the connection does for its caller (the session that answers the commands):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pymailproto._limits import IMAPLimits
 from pymailproto.errors import LocalProtocolError
+from pymailproto.imap._client_trace import trace_command, trace_response
 from pymailproto.imap._command_base import Command
 from pymailproto.imap._command_parser import CommandError, CommandParser
 from pymailproto.imap._commands_auth import AppendCommand, CompressCommand, IdleCommand
@@ -103,8 +105,11 @@ class ServerConnection:
         literals: LiteralSupport = LiteralSupport.SYNC_ONLY,
         state: ConnectionState = ConnectionState.NOT_AUTHENTICATED,
         stream_threshold: int | None = DEFAULT_STREAM_THRESHOLD,
+        trace: Callable[[str], None] | None = None,
     ) -> None:
         self.limits = limits or IMAPLimits()
+        #: Called with each ``C: ...``/``S: ...`` line, credentials masked, literals summarised.
+        self.trace = trace
         #: An APPEND literal of at least this many octets comes as LiteralStreamed and
         #: LiteralChunk events, for the session to write to the store as they arrive
         #: (None: held whole, up to ``limits.max_literal_size``).
@@ -177,8 +182,12 @@ class ServerConnection:
                     return refused
                 continue
             if isinstance(event, Command):
+                if self.trace is not None:
+                    self.trace("C: " + trace_command(event, self.wire_options))
                 return self._command(event)
             if isinstance(event, ContinuationLine):
+                if self.trace is not None:
+                    self.trace("C: " + trace_command(event))
                 self._continuing = None
                 return event
             if isinstance(event, (LiteralStreamed, LiteralChunk)):
@@ -249,6 +258,8 @@ class ServerConnection:
             self._completed(response)
 
     def _emit(self, response: Response) -> None:
+        if self.trace is not None:
+            self.trace("S: " + trace_response(response))
         data = response.to_bytes(self.wire_options)
         if self._deflater is not None:
             data = self._deflater.compress(data)

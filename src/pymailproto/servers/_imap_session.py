@@ -149,11 +149,14 @@ class IMAPSession:
 
     # --- capabilities ---------------------------------------------------------------------------
 
-    def capabilities(self) -> list[Capability]:
-        """What the server advertises now (RFC 9051 §7.2.2): it changes with TLS and login."""
+    def capabilities(self, *, authenticated: bool | None = None) -> list[Capability]:
+        """What the server advertises now (RFC 9051 §7.2.2): it changes with TLS and login
+        (``authenticated``: as it will be once logged in, default: the current state)."""
         caps = [Capability("IMAP4rev1")]
         conn = self.conn
-        if conn.state is ConnectionState.NOT_AUTHENTICATED:
+        if authenticated is None:
+            authenticated = conn.state is not ConnectionState.NOT_AUTHENTICATED
+        if not authenticated:
             plaintext_ok = conn.tls_active or self.options.allow_plaintext_auth
             if self.options.starttls and not conn.tls_active:
                 caps.append(Capability("STARTTLS"))
@@ -429,9 +432,10 @@ class IMAPSession:
     def _logged_in(self, tag: str, user: str) -> None:
         self.user = user
         self.store.account(user)  # the account (with INBOX) exists for every valid user
-        # The state changes with the OK; capabilities after it are the authenticated ones.
-        self.conn.send(StatusResponse(Condition.OK, "logged in", tag=tag))
-        self.conn.send(CapabilityResponse(self.capabilities()))
+        # RFC 9051 §6.2.2: the OK may carry the new capabilities, saving the client a
+        # CAPABILITY round trip (the state changes as the OK is sent).
+        code = CapabilityCode(self.capabilities(authenticated=True))
+        self.conn.send(StatusResponse(Condition.OK, "logged in", code, tag=tag))
 
     def _failed(self, tag: str) -> None:
         self._failed_logins += 1
