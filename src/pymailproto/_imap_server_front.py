@@ -10,13 +10,14 @@ an ephemeral port, ``store``, ``authenticator``, ``ssl_context`` for implicit TL
 from __future__ import annotations
 
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from pymailproto._client_front import Trace
 from pymailproto._limits import IMAPLimits
 from pymailproto.imap import LiteralSupport, ServerConnection
 from pymailproto.mailstore import Mailstore, MemoryMailstore
+from pymailproto.mime import StructureCache
 from pymailproto.sasl import Authenticator
 from pymailproto.servers._imap_session import IMAPSession, IMAPSessionOptions
 
@@ -41,6 +42,9 @@ class IMAPServerOptions:
     session: IMAPSessionOptions
     idle_timeout: float
     trace: Trace | None
+    #: Parsed messages, shared by every session of the server (keys name the user, the
+    #: mailbox, its UIDVALIDITY and the UID, so a session never sees another's).
+    structure_cache: StructureCache = field(default_factory=lambda: StructureCache(20_000))
 
     def new_session(self, peer: str) -> IMAPSession:
         """A fresh sans-IO session for one accepted connection."""
@@ -51,7 +55,14 @@ class IMAPServerOptions:
         )
         conn.tls_active = self.ssl_context is not None
         conn.timeout = conn.write_timeout = self.idle_timeout
-        return IMAPSession(conn, self.store, self.authenticator, self.session, peer=peer)
+        return IMAPSession(
+            conn,
+            self.store,
+            self.authenticator,
+            self.session,
+            peer=peer,
+            structure_cache=self.structure_cache,
+        )
 
 
 class IMAPServerBase:

@@ -128,6 +128,7 @@ class IMAPSession:
         options: IMAPSessionOptions | None = None,
         *,
         peer: str = "",
+        structure_cache: StructureCache | None = None,
     ) -> None:
         self.conn = conn
         self.store = store
@@ -140,8 +141,9 @@ class IMAPSession:
         self.view: SelectedView | None = None
         #: What the client ENABLEd (upper case).
         self.enabled: set[str] = set()
-        #: Parsed MIME structures of recently fetched messages (FETCH BODYSTRUCTURE, sections).
-        self.structure_cache = StructureCache(256)
+        #: Parsed MIME structures of recently fetched messages (FETCH BODYSTRUCTURE, sections,
+        #: SEARCH): the server's, shared by its sessions, when it gives one.
+        self.structure_cache = structure_cache or StructureCache(256)
         #: The SEARCH result variable ``$`` as UIDs (RFC 9051 §6.4.4.1), empty after SELECT.
         self.saved_search: frozenset[int] = frozenset()
         self._failed_logins = 0
